@@ -1,0 +1,1 @@
+"""Sub-commands of ``desk``; each module has ``register(subparsers)``."""

@@ -1,0 +1,1 @@
+"""What enters or leaves the ledger as files: Excel, PDF, signatures. No Qt."""

@@ -1,0 +1,97 @@
+"""Shared fixtures: every data folder points at a temporary directory, time is fixed,
+and demo ledgers are built once per session and copied per test (as calibre's tests do)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+TODAY = date(2026, 11, 15)
+DATA = Path(__file__).parent / "data"
+
+# Offscreen, with a 1920×1080 screen so that windows keep the sizes a clerk would have.
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={DATA / 'offscreen.json'}")
+
+
+def fixed_clock() -> datetime:
+    return datetime(TODAY.year, TODAY.month, TODAY.day, 9, 30, 0)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("DESK_HOME", str(home))
+    monkeypatch.setenv("DESK_TODAY", TODAY.isoformat())
+    return home
+
+
+def copy_ledger(source: Path, target: Path) -> Path:
+    """Copy a ledger through SQLite's backup API (a live WAL file can't be copied safely)."""
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from desk.store.demo import build_demo
+
+    path = tmp_path_factory.mktemp("master") / "demo.desk"
+    ledger = build_demo(path, projects=120, today=TODAY, clock=fixed_clock)
+    ledger.close()
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_master: Path, tmp_path: Path) -> Path:
+    return copy_ledger(demo_master, tmp_path / "demo.desk")
+
+
+@pytest.fixture
+def demo(demo_path: Path) -> Iterator:
+    from desk.store.ledger import Ledger
+
+    ledger = Ledger.open(demo_path)
+    ledger.clock = fixed_clock
+    yield ledger
+    ledger.close()
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Iterator:
+    from desk.store.ledger import Ledger
+
+    ledger = Ledger.create(tmp_path / "empty.desk", "韩家店镇", parent_name="海州区", clerk="张三")
+    ledger.clock = fixed_clock
+    yield ledger
+    ledger.close()
+
+
+@pytest.fixture
+def desk_app(qapp):  # type: ignore[no-untyped-def]
+    from desk.ui.app import setup_app
+
+    setup_app(qapp)
+    return qapp
+
+
+@pytest.fixture
+def copy_data(tmp_path: Path):  # type: ignore[no-untyped-def]
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copyfile(DATA / name, target)
+        return target
+
+    return copy
