@@ -26,6 +26,7 @@ from desk import APP_TITLE, __version__
 from desk.core.periods import days_left, deadline_text
 from desk.ui import settings as keys
 from desk.ui.settings import UiSettings
+from desk.ui.taskman import TaskManager
 from desk.ui.views import SECTION_KEYS, SECTIONS, view_factory
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.today = today or ledger.today
         self.pages: dict[str, QWidget] = {}
+        self.taskman = TaskManager(ledger.path, ledger.clock, self)
+        self.taskman.changed.connect(self.refresh_status)
         self.setWindowTitle(f"{APP_TITLE} — {ledger.unit.name}")
         self.setMinimumSize(QSize(1024, 640))
         self._build_navigation()
@@ -286,4 +289,5 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_state()
+        self.taskman.shutdown()
         super().closeEvent(event)
