@@ -175,18 +175,21 @@ def test_a_bad_paste_is_refused_whole_naming_the_cell(grid: MonthGrid, block: st
     assert model.changed_count() == 0 and model.undo_stack.count() == 0  # nothing partly applied
 
 
-def test_a_paste_past_the_last_row_or_into_the_names_is_refused(grid: MonthGrid) -> None:
+def test_a_paste_past_the_last_row_or_over_other_units_is_refused(grid: MonthGrid) -> None:
     model = model_of(grid)
+    assert grid.view.isColumnHidden(COLUMN_INDEX["name"])  # the name is the frozen row header
+    assert model.headerData(0, Qt.Orientation.Vertical).endswith(model.rows[0].project.name[:13])
     last = model.rowCount() - 1
     select_cell(grid, last, MONTH)
     assert not grid.paste_text("1\n2\n")
     assert f"粘贴的内容有 2 行，从第 {last + 1} 行起只有 1 行" in grid.message.text()
-    select_cell(grid, 0, COLUMN_INDEX["name"])
-    wrong = model.rows[1].project.name
-    assert not grid.paste_text(f"{wrong}\n")
-    assert f"粘贴的是“{wrong}”，这一行是“{model.rows[0].project.name}”" in grid.message.text()
-    right = "\n".join(f"{model.rows[r].project.name}\t{model.rows[r].unit_name}\t\t\t{r + 1}" for r in range(2))
-    assert grid.paste_text(right + "\n")  # names that match are only a check
+    unit = COLUMN_INDEX["unit"]
+    other = next(r.unit_name for r in model.rows if r.unit_name != model.rows[0].unit_name)
+    select_cell(grid, 0, unit)
+    assert not grid.paste_text(f"{other}\t\t\t5\n")
+    assert f"粘贴的是“{other}”，这一行是“{model.rows[0].unit_name}”" in grid.message.text()
+    same = "\n".join(f"{model.rows[r].unit_name}\t\t\t{r + 1}" for r in range(2))
+    assert grid.paste_text(same + "\n")  # read-only cells that match are only a check
     assert [model.rows[r].draft.invested_month_wan for r in range(2)] == [1, 2]  # type: ignore[union-attr]
 
 

@@ -80,7 +80,7 @@ def test_required_name_negative_amount_and_date_order_are_shown_inline(page: Pro
     total.insert("１２万")  # full-width digits and a unit suffix are read exactly
     editor.investment.dates["start_date"].line.setText("2026-05-01")
     editor.investment.dates["completion_date"].line.setText("2026-04-30")
-    assert editor.investment.form.rows["completion_date"].error.text() == "竣工时间不能早于开工时间"
+    assert editor.investment.form_right.rows["completion_date"].error.text() == "竣工时间不能早于开工时间"
     assert "竣工时间不能早于开工时间" in editor.errors_label.text()
     assert editor.tabs.tabBar().tabTextColor(1) == Qt.GlobalColor.red
     editor.investment.dates["completion_date"].line.setText("2026年5月31日")
@@ -200,6 +200,13 @@ def test_a_new_project_with_approvals_roles_and_a_problem(page: ProjectsPage, de
     (problem,) = demo.problems.of_project(new_id)
     assert (problem.title, problem.state, problem.closed_on) == ("用地指标未落实", ProblemState.RESOLVED, TODAY)
     assert page.model.ids[page.table.currentIndex().row()] == new_id
+    again = page.open_editor(project)
+    audit = again.history.audit.model()
+    summaries = [audit.index(r, 2).data() for r in range(audit.rowCount())]
+    assert "新增问题“用地指标未落实”" in summaries and "新增项目“韩家店镇光伏支架项目”" in summaries
+    stages = again.history.stages.model()
+    assert [stages.index(0, c).data() for c in range(3)] == [TODAY.isoformat(), "（建档）", "前期"]
+    again.reject()
 
 
 def test_month_figures_follow_and_are_checked(page: ProjectsPage, demo: Ledger, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -131,10 +131,12 @@ def test_sorting_any_column_by_clicking_its_header(page: ProjectsPage, demo: Led
     header.sectionClicked.emit(section)
     amounts = [p.total_investment_wan for p in demo.projects.by_ids(page.model.ids)]
     assert amounts == sorted(amounts) and header.sortIndicatorSection() == section
+    assert page.model.headerData(section, Qt.Orientation.Horizontal) == "总投资(万元) ▲"
     header.sectionClicked.emit(section)
     amounts = [p.total_investment_wan for p in demo.projects.by_ids(page.model.ids)]
     assert amounts == sorted(amounts, reverse=True)
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert page.model.headerData(section, Qt.Orientation.Horizontal) == "总投资(万元) ▼"
     for key in page.model.keys:  # every column sorts, and the result stays the same set
         header.sectionClicked.emit(page.model.keys.index(key))
         assert sorted(page.model.ids) == sorted(demo.projects.search_ids())

@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core.errors import DeskError
 from desk.core.glossary import Stage
-from desk.core.models import Project
+from desk.core.models import AuditEntry, Project
 from desk.core.validation import project_errors
 from desk.store.ledger import Ledger
 from desk.ui.projects.editor_months import EvidenceTab, InvestmentTab, MonthBook
@@ -79,12 +78,12 @@ class ProjectEditor(QDialog):
         self.investment = InvestmentTab(self.original, self.book)
         self.approvals = ApprovalsTab(ledger.approvals.of_project(pid) if pid is not None else [])
         self.roles = RolesTab(self.original)
-        self.problems = ProblemsTab(ledger.problems.of_project(pid) if pid is not None else [], today,
-                                    {"leader": self.original.leader})
+        problems = ledger.problems.of_project(pid) if pid is not None else []
+        self.problems = ProblemsTab(problems, today, {"leader": self.original.leader})
         self.evidence = EvidenceTab(ledger, self.original, self.book,
                                     ledger.attachments.of_project(pid) if pid is not None else [])
         self.history = HistoryTab(ledger.projects.stage_history(pid) if pid is not None else [],
-                                  ledger.projects.history(pid) if pid is not None else [])
+                                  project_audit(ledger, pid, [p.id for p in problems if p.id is not None]))
         self.tabs = QTabWidget()
         self.all_tabs: list[Tab] = [self.basic, self.investment, self.approvals, self.roles, self.problems,
                                     self.evidence, self.history]
@@ -234,5 +233,11 @@ class ProjectEditor(QDialog):
             self.settings.set_value(GEOMETRY_KEY, self.saveGeometry())  # type: ignore[attr-defined]
 
 
-def open_failed(parent: QWidget, error: DeskError) -> None:
-    show_error(parent, error, "无法打开项目")
+def project_audit(ledger: Ledger, project_id: int | None, problem_ids: list[int]) -> list[AuditEntry]:
+    """The project's audit entries and those of its problems, newest first."""
+    if project_id is None:
+        return []
+    entries = ledger.projects.history(project_id)
+    for problem_id in problem_ids:
+        entries += ledger.audit_entries("problem", problem_id)
+    return sorted(entries, key=lambda e: (e.at, e.id or 0), reverse=True)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
 from desk.core import monthly
@@ -101,20 +102,24 @@ class InvestmentTab(Tab):
     def __init__(self, project: Project, book: MonthBook) -> None:
         super().__init__()
         self.book = book
-        top = QFormLayout()
-        self.form = Form(top)
+        # Two columns: the amount, then the planned and actual dates, beside each other.
+        left, right = QFormLayout(), QFormLayout()
+        self.form = Form(left)
+        self.form_right = Form(right)
         self.amounts: dict[str, AmountField] = {}
-        for name in self.PROJECT_AMOUNTS:
-            field = AmountField(required=name == "total_investment_wan")
-            field.set_value(getattr(project, name))
-            self.amounts[name] = field
-            self.form.add(name, field_label(name), field)
         self.dates: dict[str, DateField] = {}
-        for name in self.PROJECT_DATES:
-            field = DateField()
-            field.set_value(getattr(project, name))
-            self.dates[name] = field
-            self.form.add(name, field_label(name), field)
+        for i, name in enumerate((*self.PROJECT_AMOUNTS, *self.PROJECT_DATES)):
+            field: QWidget
+            if name in self.PROJECT_AMOUNTS:
+                field = self.amounts[name] = AmountField(required=name == "total_investment_wan")
+            else:
+                field = self.dates[name] = DateField()
+            field.set_value(getattr(project, name))  # type: ignore[attr-defined]
+            (self.form if i % 2 == 0 else self.form_right).add(name, field_label(name), field)
+        top = QHBoxLayout()
+        top.addLayout(left, 1)
+        top.addSpacing(16)
+        top.addLayout(right, 1)
 
         group = QGroupBox("月度填报")
         group_layout = QVBoxLayout(group)
@@ -125,7 +130,8 @@ class InvestmentTab(Tab):
         self.locked_note.setObjectName("formError")
         head.addWidget(QLabel("月份"))
         head.addWidget(self.month)
-        head.addWidget(self.locked_note, 1)
+        head.addWidget(self.locked_note)
+        head.addStretch(1)
         group_layout.addLayout(head)
         month_form_layout = QGridLayout()
         left, right = QFormLayout(), QFormLayout()
@@ -174,10 +180,11 @@ class InvestmentTab(Tab):
         return RowsModel(headers, rows, {2, 3, 4})
 
     def forms(self) -> list[Form]:
-        return [self.form, *self.month_forms]
+        return [self.form, self.form_right, *self.month_forms]
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.form.set_errors(errors)
+        self.form_right.set_errors(errors)
         prefix = f"month:{self.shown}:"
         mine = {k[len(prefix):]: v for k, v in errors.items() if k.startswith(prefix)}
         for form in self.month_forms:
@@ -286,7 +293,8 @@ class EvidenceTab(Tab):
         self.locked_note.setObjectName("formError")
         head.addWidget(QLabel("月份"))
         head.addWidget(self.month)
-        head.addWidget(self.locked_note, 1)
+        head.addWidget(self.locked_note)
+        head.addStretch(1)
         ticks_box = QGroupBox("现场看到的情况（按认定标准勾选）")
         grid = QGridLayout(ticks_box)
         self.boxes: dict[Evidence, QCheckBox] = {}

@@ -295,7 +295,7 @@ class ApprovalsTab(Tab):
         grid.setColumnStretch(3, 1)
         grid.setColumnStretch(4, 1)
         layout = QVBoxLayout(self)
-        hint = QLabel("只有“已办结”的手续填写办结日期。还差哪些手续，一目了然（绿色通道通行记录卡）。")
+        hint = QLabel("立项、用地、规划、环评、能评、施工许可逐项登记；只有“已办结”的手续填写办结日期。")
         hint.setObjectName("fieldHint")
         hint.setWordWrap(True)
         layout.addWidget(hint)

@@ -94,8 +94,11 @@ class GridView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setTabKeyNavigation(True)
         self.setWordWrap(False)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 10)
-        self.verticalHeader().setSectionResizeMode(self.verticalHeader().ResizeMode.Fixed)
+        rows = self.verticalHeader()
+        rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() + 10)
+        rows.setSectionResizeMode(rows.ResizeMode.Fixed)
+        # Fixed: sizing to the contents would measure thousands of names.
+        rows.setFixedWidth(self.fontMetrics().horizontalAdvance("中") * 15 + 40)
 
     def move(self, rows: int, columns: int) -> None:
         current = self.currentIndex()
@@ -209,6 +212,7 @@ class MonthGrid(QWidget):
         if old is not None:
             old.deleteLater()
         self._apply_widths(widths)
+        self.view.setColumnHidden(0, True)  # the name is in the row header
         label = Month.parse(month).label
         self.banner.setText(
             f"{label}已报送，数据已锁定，本表只能查看。如需修改，请在“月报报送”中发起更正。" if locked else ""
@@ -262,8 +266,8 @@ class MonthGrid(QWidget):
             return
         changed = model.changed_count()
         total = len(model.all_rows)
-        missing = model.not_updated_count()
-        parts = [f"应填报 {total} 个项目", f"已填报 {total - missing}", f"未填报 {missing}"]
+        saved = model.saved_count()
+        parts = [f"应填报 {total} 个项目", f"已填报 {saved}", f"未填报 {total - saved}"]
         if changed:
             parts.append(f"已修改未保存 {changed}")
         if len(model.rows) != total:

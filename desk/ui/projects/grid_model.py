@@ -125,8 +125,9 @@ class MonthGridModel(QAbstractTableModel):
     def changed_count(self) -> int:
         return sum(1 for r in self.all_rows if r.changed)
 
-    def not_updated_count(self) -> int:
-        return sum(1 for r in self.all_rows if r.current is None)
+    def saved_count(self) -> int:
+        """Rows with a record for the month in the ledger."""
+        return sum(1 for r in self.all_rows if r.saved is not None)
 
     def where(self, row: int, column: int | None = None) -> str:
         place = f"第 {row + 1} 行（{self.rows[row].project.name}）"
@@ -331,8 +332,17 @@ class MonthGridModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return column.tooltip or None
             return None
-        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.rows):
-            return str(section + 1)
+        # The row header carries the number and the project's name: it stays in view while
+        # the clerk moves right through the evidence ticks (a frozen first column).
+        if not 0 <= section < len(self.rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            name = self.rows[section].project.name
+            return f"{section + 1}  {name if len(name) <= 14 else name[:13] + '…'}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.rows[section].project.name
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

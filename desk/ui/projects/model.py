@@ -242,7 +242,11 @@ class ProjectTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].title
+            # The sort order as part of the title: the style sheet hides Qt's own arrow.
+            column = self.columns[section]
+            if column.key == self.sort_key:
+                return f"{column.title} {'▼' if self.descending else '▲'}"
+            return column.title
         if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[section].numeric:
             return RIGHT
         return None

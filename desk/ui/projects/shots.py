@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desk.ui.screenshot import SHOTS
@@ -18,6 +19,20 @@ def _wait(condition, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-
     while not condition() and time.monotonic() < deadline:
         QApplication.processEvents()
         time.sleep(0.01)
+
+
+def project_table(window: QWidget) -> QWidget:
+    """The table on last month's figures, narrowed to projects under construction."""
+    page = _page(window)
+    page.month_box.setCurrentIndex(1)
+    for i in range(page.filters.stage.list.count()):
+        item = page.filters.stage.list.item(i)
+        if item.text() in ("在建", "新开工"):
+            item.setCheckState(Qt.CheckState.Checked)
+    page.table.horizontalHeader().sectionClicked.emit(page.model.keys.index("total_investment"))
+    page.table.horizontalHeader().sectionClicked.emit(page.model.keys.index("total_investment"))
+    page.table.setCurrentIndex(page.model.index(2, 0))
+    return window
 
 
 def project_editor(window: QWidget) -> QWidget:
@@ -51,5 +66,6 @@ def month_grid(window: QWidget) -> QWidget:
     return window
 
 
+SHOTS["project-table"] = project_table
 SHOTS["project-editor"] = project_editor
 SHOTS["month-grid"] = month_grid

@@ -109,7 +109,7 @@ class ProjectsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setSectionsClickable(True)
-        header.setSortIndicatorShown(True)
+        header.setSortIndicatorShown(False)  # the model puts ▲/▼ into the title
         header.setHighlightSections(False)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
@@ -255,7 +255,8 @@ class ProjectsPage(QWidget):
     def _default_width(self, index: int) -> int:
         metrics = self.table.horizontalHeader().fontMetrics()
         column = self.model.columns[index]
-        return max(column.width_chars * metrics.horizontalAdvance("中"), metrics.horizontalAdvance(column.title)) + 24
+        title = metrics.horizontalAdvance(f"{column.title} ▲")  # room for the sort arrow
+        return max(column.width_chars * metrics.horizontalAdvance("中"), title) + 24
 
     def reset_columns(self) -> None:
         header = self.table.horizontalHeader()
