@@ -289,3 +289,54 @@ def test_grid_column_widths_are_remembered(qtbot, desk_app, demo: Ledger, tmp_pa
     qtbot.waitUntil(lambda: grid2.model is not None, timeout=10_000)
     assert grid2.view.columnWidth(PROGRESS) == 321
     second.close()
+
+
+def test_choosing_another_month_with_unsaved_rows_asks_first(qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    page, grid = open_grid(qtbot, window)
+    select_cell(grid, 0, MONTH)
+    assert grid.paste_text("42\n")
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+    asked: list[str] = []
+
+    def question(parent, title, text, *rest):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    october = page.month_box.findData("2026-10")
+    page.month_box.setCurrentIndex(october)
+    assert asked == ["2026年11月填报有 1 个项目修改后尚未保存。"]
+    assert page.month == "2026-11" and page.month_box.currentData() == "2026-11"
+    assert model_of(grid).changed_count() == 1  # Cancel kept the row
+    with qtbot.waitSignal(grid.loaded, timeout=10_000):
+        page.month_box.setCurrentIndex(october)  # Discard
+    assert page.month == "2026-10" and model_of(grid).month == "2026-10" and model_of(grid).changed_count() == 0
+
+
+def test_print_shows_the_grid_as_a_table(grid: MonthGrid, window: MainWindow) -> None:
+    select_cell(grid, 0, MONTH)
+    assert grid.paste_text("77\n")
+    page: ProjectsPage = window.pages["projects"]  # type: ignore[assignment]
+    html = page.print_html()
+    assert html is not None
+    assert "海州区2026年11月项目填报表" in html and "<th>本月完成(万元)</th>" in html
+    assert f"<td>{model_of(grid).rows[0].project.name}</td>" in html and ">77.00</td>" in html
+
+
+def test_closing_with_unsaved_rows_can_save_them_first(qtbot, window: MainWindow, demo: Ledger, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _page, grid = open_grid(qtbot, window)
+    select_cell(grid, 0, MONTH)
+    assert grid.paste_text("66\n")
+    project_id = model_of(grid).rows[0].id
+    asked: list[str] = []
+
+    def question(parent, title, text, *rest):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return QMessageBox.StandardButton.Save
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    assert not window.close()  # not yet: the rows are being saved
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)  # then it closes by itself
+    assert len(asked) == 1
+    record = demo.months.get_for(project_id, "2026-11")
+    assert record is not None and record.invested_month_wan == Decimal(66)

@@ -221,3 +221,12 @@ def test_ctrl_f_finds_and_enter_opens_the_project(page: ProjectsPage, qtbot) -> 
     assert page.editor is not None and page.editor.isVisible()
     assert page.editor.basic.name.text() == "忠旺80万吨挤压型材"
     page.editor.reject()
+
+
+def test_print_lists_the_result_with_the_shown_columns(page: ProjectsPage) -> None:
+    page.filters.search.insert("忠旺")
+    html = page.print_html()
+    assert html is not None
+    assert "海州区项目台账" in html and "<td>忠旺80万吨挤压型材</td>" in html
+    assert "<th>建设单位</th>" in html and "<th>建设地点</th>" not in html  # hidden columns stay out
+    assert html.count("<tr><td align='right'>") == 1

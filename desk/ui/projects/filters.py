@@ -133,6 +133,7 @@ class FilterBar(QWidget):
         self.klass = MultiSelect("class", "分类", [(c.value, c.label) for c in ProjectClass])
         self.selects: list[MultiSelect] = [self.stage, self.category, self.unit, self.leader, self.klass]
         self.plugin_selects: list[tuple[plugins.FilterPlugin, MultiSelect]] = []
+        self._plugin_results: dict[tuple[str, str, frozenset[str]], set[int]] = {}
         for plugin in plugins.FILTERS.values():
             select = MultiSelect(plugin.key, plugin.title, plugin.options(ledger))
             self.plugin_selects.append((plugin, select))
@@ -171,6 +172,7 @@ class FilterBar(QWidget):
 
     def refresh_options(self) -> None:
         """Units and leaders come from the ledger and change as the clerk edits."""
+        self._plugin_results.clear()
         self.unit.set_options([(str(u.id), u.name) for u in self.ledger.units.all()])
         self.leader.set_options([(name, name) for name in self.ledger.projects.distinct_values("leader")])
         for plugin, select in self.plugin_selects:
@@ -211,7 +213,10 @@ class FilterBar(QWidget):
         for plugin, select in self.plugin_selects:
             values = select.values()
             if values:
-                matched = plugin.match(self.ledger, month, values)
+                key = (plugin.key, month, values)
+                if key not in self._plugin_results:  # a keystroke must not re-run a plug-in's rules
+                    self._plugin_results[key] = set(plugin.match(self.ledger, month, values))
+                matched = self._plugin_results[key]
                 ids = set(matched) if ids is None else ids & set(matched)
         return ProjectFilter(
             text=self.search.text().strip(),

@@ -402,6 +402,8 @@ class MonthGrid(QWidget):
         self.save_button.setEnabled(False)
 
         def saved(count: int) -> None:
+            if self.model is model:
+                model.accept_drafts()  # so that closing right after asks nothing more
             self.show_message("")
             self.saved.emit(f"已保存{Month.parse(month).label}填报：{count} 个项目")
             self.load(month)

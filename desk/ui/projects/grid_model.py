@@ -231,6 +231,16 @@ class MonthGridModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(min(touched), 0), self.index(max(touched), len(self.columns) - 1))
         self.draftsChanged.emit(self.changed_count())
 
+    def accept_drafts(self) -> None:
+        """The drafts were saved: they are the month's records now (until the grid reloads)."""
+        for row in self.all_rows:
+            if row.draft is not None:
+                row.saved, row.draft = row.draft, None
+        self.undo_stack.clear()
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
+        self.draftsChanged.emit(0)
+
     def paste(self, rows: Sequence[Sequence[str]], top: int, left: int) -> bool:
         cells = [(top + i, left + j, text) for i, line in enumerate(rows) for j, text in enumerate(line)]
         if top + len(rows) > len(self.rows):
