@@ -214,6 +214,31 @@ def test_seal_is_stamped_on_the_signature_line(tmp_path: Path) -> None:
     assert b"/Subtype /Image" not in write_pdf(Book([form]), tmp_path / "plain.pdf").read_bytes()
 
 
+def indicator_book(rows: int = 0) -> Book:
+    flows = Table([Column("指标", 20), Column("本月", 12, number_format=AMOUNT)],
+                  [Row.data("拜访企业（家）", 18, number_format=COUNT),
+                   Row.data("到位内资（万元）", Decimal("1234.5"), number_format=AMOUNT)], caption="一、主要指标")
+    visits = Table([Column("企业名称", 20), Column("意向投资额", 12, number_format=AMOUNT)],
+                   [[f"企业{i}", Decimal(i)] for i in range(rows)], caption="二、拜访企业")
+    return Book([Form("招商", "招商引资情况表", [flows, visits])])
+
+
+def test_a_row_may_format_its_numbers_its_own_way(tmp_path: Path) -> None:
+    ws = openpyxl.load_workbook(write_xlsx(indicator_book(), tmp_path / "i.xlsx"))["招商"]
+    assert (ws["A5"].value, ws["C5"].value, ws["C5"].number_format) == (1, 18, COUNT)
+    assert ws["C6"].number_format == AMOUNT and ws["A6"].number_format == "General"
+    if POPPLER:
+        text = pdf_text(write_pdf(indicator_book(), tmp_path / "i.pdf"))[0]
+        assert "1拜访企业（家）18" in text and "2到位内资（万元）1,234.50" in text
+
+
+@needs_poppler
+def test_a_captioned_long_table_starts_under_its_caption_not_on_the_next_page(tmp_path: Path) -> None:
+    pages = pdf_text(write_pdf(indicator_book(rows=200), tmp_path / "long.pdf"))
+    assert "二、拜访企业" in pages[0] and "企业0" in pages[0]
+    assert "二、拜访企业" not in pages[1] and "意向投资额" in pages[1]  # the header repeats, the caption doesn't
+
+
 # ------------------------------------------------------------------------------- pieces
 def metrics() -> Metrics:
     return Metrics(fonts.register(fonts.bundled()), 10)
@@ -249,4 +274,4 @@ def test_forms_refuse_what_excel_or_the_layout_cannot_hold() -> None:
     with pytest.raises(ValueError, match="3 cells"):
         Table([Column("a"), Column("b")], [[1, 2, 3]]).rendered_rows()
     numbered = Table([Column("a")], [Row.section("一"), ["x"], Row.section("二"), ["y"], ["z"]], serial="section")
-    assert [cells[0] for _, cells in numbered.rendered_rows()] == [None, 1, None, 1, 2]
+    assert [cells[0] for _, cells, _ in numbered.rendered_rows()] == [None, 1, None, 1, 2]

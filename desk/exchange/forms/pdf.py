@@ -80,7 +80,7 @@ class TextBlock(Flowable):
         if self.bold:
             canv.setStrokeColor(TEXT)
             canv.setLineWidth(self.size * 0.045)
-            text.setTextRenderMode(2)
+            text.setTextRenderMode(2)  # inside saveState: restoreState ends the stroking
         y = self.height - self.space_after - self.leading + (self.leading - self.size) / 2 + self.size * 0.2
         for line, width in self._lines:
             x = 0.0 if self.align == "left" else (self.width - width) / 2 if self.align == "center" \
@@ -220,10 +220,7 @@ def _form_flowables(form: Form, font_name: str, frame_width: float) -> list[Flow
         units = sum(c.width for c in table.all_columns)
         widths = [c.width * frame_width / units for c in table.all_columns]
         if table.caption:
-            caption = TextBlock(table.caption, font_name, 10.5, bold=True, space_after=3)
-            caption.keepWithNext = True
-            flowables.append(Spacer(1, 4))
-            flowables.append(caption)
+            flowables.append(Spacer(1, 6))
         flowables.append(FormTable(TableLayout(table, widths, font_name, size)))
     if form.notes:
         flowables.append(Spacer(1, 6))

@@ -19,7 +19,7 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
 
-from desk.exchange.forms.model import RowKind, Table, format_value
+from desk.exchange.forms.model import RowKind, Table, format_value, is_number
 
 NO_LINE_START = set("，。、；：！？）】」』》〉”’%‰,.;:!?)]}·…—～")
 NO_LINE_END = set("（【「『《〈“‘([{")
@@ -127,6 +127,13 @@ class TableLayout:
         self.width = self.edges[-1]
         columns = table.all_columns
         self.ncols = len(columns)
+        # a caption is drawn above the first part only (keeping it with the whole table would
+        # push a long table to the next page)
+        self.caption_size = 10.5
+        self.caption_leading = 15.0
+        self.caption_lines = wrap_text(table.caption, self.width, Metrics(font_name, self.caption_size)) \
+            if table.caption else []
+        self.caption_height = len(self.caption_lines) * self.caption_leading + (4 if table.caption else 0)
         self._header(table)
         rows: list[_Row] = []
         rendered = table.rendered_rows()
@@ -137,7 +144,7 @@ class TableLayout:
         formats = [c.number_format for c in columns]
         wraps = [c.wrap and not c.number_format for c in columns]
         label_at = table.label_index
-        for kind, values in rendered:
+        for kind, values, row_format in rendered:
             span_last = table.label_span(kind, values)
             cells: list[_Cell] = []
             if span_last:
@@ -151,8 +158,12 @@ class TableLayout:
                 value = values[index]
                 if value is None or value == "":
                     continue
-                cells.append(self._cell(index, index, format_value(value, formats[index]), aligns[index],
-                                        wrap=wraps[index]))
+                if row_format and is_number(value) and index >= label_at:  # never the 序号
+                    cells.append(self._cell(index, index, format_value(value, row_format), aligns[index],
+                                            wrap=False))
+                else:
+                    cells.append(self._cell(index, index, format_value(value, formats[index]), aligns[index],
+                                            wrap=wraps[index]))
             rows.append(_Row(self._height(cells), kind, span_last, cells))
         self.rows = rows
         self.offsets = [0.0, *accumulate(r.height for r in rows)]
@@ -217,14 +228,18 @@ class FormTable(Flowable):
         offsets = self.layout.offsets
         return offsets[end] - offsets[start]
 
+    @property
+    def _caption_height(self) -> float:
+        return self.layout.caption_height if self.start == 0 else 0.0
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = self.layout.width
-        self.height = self.layout.header_height + self._rows_height(self.start, self.end)
+        self.height = self._caption_height + self.layout.header_height + self._rows_height(self.start, self.end)
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         layout = self.layout
-        room = availHeight - layout.header_height
+        room = availHeight - layout.header_height - self._caption_height
         offsets = layout.offsets
         # rows start..k fit when offsets[k] - offsets[start] <= room
         k = bisect_right(offsets, offsets[self.start] + room + 0.01) - 1
@@ -239,8 +254,10 @@ class FormTable(Flowable):
     def draw(self) -> None:
         layout = self.layout
         canv = self.canv
-        top = self.height
+        top = self.height - self._caption_height
         canv.saveState()
+        if self.start == 0 and layout.caption_lines:
+            self._caption(top)
         fills: list[tuple[float, float, float, float, Color]] = []
         h1, h2 = layout.header_rows
         fills.append((0, top - layout.header_height, layout.width, layout.header_height, HEADER_FILL))
@@ -277,11 +294,30 @@ class FormTable(Flowable):
         self._grid(top, bottom, rows)
         canv.restoreState()
 
+    def _caption(self, table_top: float) -> None:
+        layout = self.layout
+        canv = self.canv
+        canv.saveState()  # the stroking render mode outlives the text object; Q restores it
+        canv.setFillColor(TEXT)
+        canv.setStrokeColor(TEXT)
+        canv.setLineWidth(layout.caption_size * 0.045)
+        text = canv.beginText()
+        text.setTextRenderMode(2)
+        text.setFont(layout.font_name, layout.caption_size, layout.caption_leading)
+        y = table_top + 4 + (len(layout.caption_lines) - 1) * layout.caption_leading + layout.caption_size * 0.3
+        for line, _width in layout.caption_lines:
+            text.setTextOrigin(0, y)
+            text.textOut(line)
+            y -= layout.caption_leading
+        canv.drawText(text)
+        canv.restoreState()
+
     def _text(self, items: list[tuple[_Cell, float, float]], *, bold_weight: bool) -> None:
         if not items:
             return
         layout = self.layout
         canv = self.canv
+        canv.saveState()  # the stroking render mode outlives the text object; Q restores it
         if bold_weight:
             canv.setStrokeColor(TEXT)
             canv.setLineWidth(layout.size * 0.045)
@@ -311,6 +347,7 @@ class FormTable(Flowable):
                     text.textOut(line)
                 y -= leading
         canv.drawText(text)
+        canv.restoreState()
 
     def _grid(self, top: float, bottom: float, rows: list[_Row]) -> None:
         layout = self.layout

@@ -25,7 +25,7 @@ from openpyxl.worksheet.page import PageMargins
 
 from desk import __version__
 from desk.exchange.forms import fonts
-from desk.exchange.forms.model import Book, Cell, Form, RowKind, Table
+from desk.exchange.forms.model import Book, Cell, Form, RowKind, Table, is_number
 
 BODY_SIZE = 10
 LINE_PT = 13.5  # the height of one line of 10 pt 宋体
@@ -312,9 +312,13 @@ class _SheetWriter:
             return
         label_at = table.label_index
         text_columns = [i for i, c in enumerate(columns) if not c.number_format]
-        for kind, values in rows:
+        for kind, values, row_format in rows:
             span_last = table.label_span(kind, values)
             kind_styles = col_styles[kind]
+            if row_format:
+                kind_styles = [styles.get(kinds[kind], c.alignment, row_format, False)
+                               if is_number(v) and i >= label_at else s  # never the 序号
+                               for i, (c, v, s) in enumerate(zip(columns, values, kind_styles, strict=True))]
             lines = 1
             for i in text_columns:
                 value = values[i]
