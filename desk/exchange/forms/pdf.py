@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -257,5 +258,12 @@ def write_pdf(book: Book, path: Path | str, *, font: fonts.FontChoice | None = N
             story.append(PageBreak())
         frame_width = sizes[orientation][0] - 2 * MARGIN_X
         story.extend(_form_flowables(form, font_name, frame_width))
-    doc.build(story, canvasmaker=_numbered_canvas(book, font_name))
+    # Page streams compressed but not ASCII85-armoured: smaller, and reportlab's pure-Python
+    # base-85 encoder is a sixth of the time of a long form.
+    previous = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        doc.build(story, canvasmaker=_numbered_canvas(book, font_name))
+    finally:
+        rl_config.useA85 = previous
     return path

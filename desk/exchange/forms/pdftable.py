@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
@@ -36,6 +37,19 @@ def _is_word(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "._-/%+#@&")
 
 
+class _Widths(dict[str, float]):
+    """Character → width at one size, filled on first use (lookups then stay in C)."""
+
+    def __init__(self, get: Any, default: float, scale: float) -> None:
+        super().__init__()
+        self._get, self._default, self._scale = get, default, scale
+
+    def __missing__(self, ch: str) -> float:
+        width = self._get(ord(ch), self._default) * self._scale
+        self[ch] = width
+        return width
+
+
 class Metrics:
     """Character widths of one TrueType font at one size, for wrapping."""
 
@@ -43,28 +57,62 @@ class Metrics:
         face = pdfmetrics.getFont(font_name).face
         self.font_name = font_name
         self.size = size
-        self._get = face.charWidths.get
-        self._default = face.defaultWidth
-        self._scale = size / 1000.0
+        self._widths = _Widths(face.charWidths.get, face.defaultWidth, size / 1000.0)
 
     def char_widths(self, text: str) -> list[float]:
-        get, default, scale = self._get, self._default, self._scale
-        return [get(ord(ch), default) * scale for ch in text]
+        return list(map(self._widths.__getitem__, text))
 
     def width(self, text: str) -> float:
-        get, default = self._get, self._default
-        return sum(get(ord(ch), default) for ch in text) * self._scale
+        return sum(map(self._widths.__getitem__, text))
+
+
+class TextEncoder:
+    """Text in a TrueType font as PDF string operands, as reportlab's ``_formatText`` makes
+    them, but as hex strings and cached per distinct text (forms repeat 工业, 在建, 是 …)."""
+
+    def __init__(self, canv: Any, font_name: str) -> None:
+        self.font = pdfmetrics.getFont(font_name)
+        self.doc = canv._doc
+        self._cache: dict[str, list[tuple[str, str]]] = {}
+        self._names: dict[int, str] = {}
+
+    def parts(self, text: str) -> list[tuple[str, str]]:
+        """(font subset resource name, hex string) runs for ``text``."""
+        found = self._cache.get(text)
+        if found is None:
+            found = []
+            for subset, data in self.font.splitString(text, self.doc):
+                name = self._names.get(subset)
+                if name is None:
+                    name = self._names[subset] = self.font.getSubsetInternalName(subset, self.doc)
+                found.append((name, data.hex()))
+            self._cache[text] = found
+        return found
+
+
+def encoder(canv: Any, font_name: str) -> TextEncoder:
+    """The encoder of this document (kept on the canvas, whose document it belongs to)."""
+    cache: dict[str, TextEncoder] | None = getattr(canv, "_desk_encoders", None)
+    if cache is None:
+        cache = {}
+        canv._desk_encoders = cache
+    if font_name not in cache:
+        cache[font_name] = TextEncoder(canv, font_name)
+    return cache[font_name]
 
 
 def wrap_text(text: str, max_width: float, metrics: Metrics) -> list[tuple[str, float]]:
     """Break ``text`` into lines no wider than ``max_width``: (line, its width)."""
+    if "\n" not in text:
+        whole = metrics.width(text)
+        if whole <= max_width + 0.01:  # most cells: one line, no breaking to do
+            return [(text, whole)]
     lines: list[tuple[str, float]] = []
     for para in text.split("\n"):
         if not para:
             lines.append(("", 0.0))
             continue
-        widths = metrics.char_widths(para)
-        cum = [0.0, *accumulate(widths)]
+        cum = [0.0, *accumulate(map(metrics._widths.__getitem__, para))]
         n = len(para)
         start = 0
         while start < n:
@@ -287,7 +335,7 @@ class FormTable(Flowable):
         bottom = y
         for x, fy, w, h, color in fills:
             canv.setFillColor(color)
-            canv.rect(x, fy, w, h, stroke=0, fill=1)
+            canv._code.append(f"{x:.2f} {fy:.2f} {w:.2f} {h:.2f} re f")
         canv.setFillColor(TEXT)
         self._text(normal, bold_weight=False)
         self._text(bold, bold_weight=True)
@@ -321,18 +369,18 @@ class FormTable(Flowable):
         if bold_weight:
             canv.setStrokeColor(TEXT)
             canv.setLineWidth(layout.size * 0.045)
-        text = canv.beginText()
-        if bold_weight:
-            text.setTextRenderMode(2)
+        # Raw operators: one text object, absolute positions (Tm), hex strings; reportlab's
+        # textOut formats every number and escapes every string in Python, a third of the time.
+        parts = encoder(canv, layout.font_name).parts
+        out = ["BT", "2 Tr" if bold_weight else "0 Tr"]
+        emit = out.append
         leading = layout.leading
         pad_x = layout.pad_x
         # the baseline sits about 0.78 of the leading below the line's top for CJK fonts
         ascent = layout.size * 0.80 + (leading - layout.size) / 2
-        current = None
+        current_font = ""
         for cell, row_top, row_height in items:
-            if cell.size != current:
-                text.setFont(layout.font_name, cell.size, leading)
-                current = cell.size
+            size = f"{cell.size:.2f}"
             block = len(cell.lines) * leading
             y = row_top - (row_height - block) / 2 - ascent
             for line, width in cell.lines:
@@ -343,10 +391,16 @@ class FormTable(Flowable):
                         x = cell.x1 - pad_x - width
                     else:
                         x = (cell.x0 + cell.x1 - width) / 2
-                    text.setTextOrigin(x, y)
-                    text.textOut(line)
+                    emit(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+                    for name, data in parts(line):
+                        font = f"{name} {size} Tf"
+                        if font != current_font:
+                            emit(font)
+                            current_font = font
+                        emit(f"<{data}> Tj")
                 y -= leading
-        canv.drawText(text)
+        out.append("ET")
+        canv._code.append("\n".join(out))
         canv.restoreState()
 
     def _grid(self, top: float, bottom: float, rows: list[_Row]) -> None:
@@ -386,6 +440,6 @@ class FormTable(Flowable):
                 segments.append((edges[index], began, edges[index], bottom))
         canv.setStrokeColor(GRID)
         canv.setLineWidth(0.4)
-        canv.lines(segments)
+        canv._code.append(" ".join(f"{a:.2f} {b:.2f} m {c:.2f} {d:.2f} l" for a, b, c, d in segments) + " S")
         canv.setLineWidth(0.9)
-        canv.rect(0, bottom, layout.width, top - bottom, stroke=1, fill=0)
+        canv._code.append(f"0 {bottom:.2f} {layout.width:.2f} {top - bottom:.2f} re S")
