@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import Enum
 
 from desk.core.glossary import BUILDING_STAGES, Stage
 from desk.core.models import Problem, Project, ProjectMonth, Unit
+from desk.core.money import yuan_to_wan
 from desk.core.periods import Month
 from desk.core.recognition import Profile
 from desk.store.ledger import Ledger
@@ -59,7 +61,7 @@ class MonthData:
     checks: list[Check]
     profile: Profile
     problems: dict[int, list[Problem]] = field(default_factory=dict)  # project id → its problems
-    previous: dict[int, ProjectMonth] = field(default_factory=dict)  # last month's records (same year)
+    previous_ytd: dict[int, Decimal] = field(default_factory=dict)  # last month's 年度累计 (same year)
 
     @property
     def several_units(self) -> bool:
@@ -101,13 +103,14 @@ def gather(ledger: Ledger, month: Month | str, today: date | None = None) -> Mon
     problems: dict[int, list[Problem]] = defaultdict(list)
     for problem in ledger.problems.where("project_id IS NOT NULL", order="deadline IS NULL, deadline, id"):
         problems[problem.project_id].append(problem)  # type: ignore[index]
-    previous: dict[int, ProjectMonth] = {}
+    previous: dict[int, Decimal] = {}
     if month.month > 1:
-        previous = {r.project_id: r for r in ledger.months.of_month(str(month.prev()))}
+        previous = {pid: yuan_to_wan(ytd) or Decimal(0) for pid, ytd in ledger.conn.execute(
+            "SELECT project_id, invested_ytd_yuan FROM project_months WHERE month = ?", (str(month.prev()),))}
     profile = current_profile(ledger)
     return MonthData(
         ledger=ledger, month=month, today=today or ledger.today(), unit=ledger.unit,
         full_unit_name=full_unit_name(ledger), unit_names=ledger.units.names(), unit_order=unit_order,
         entries=entries, checks=month_checks(ledger, key, profile), profile=profile,
-        problems=dict(problems), previous=previous,
+        problems=dict(problems), previous_ytd=previous,
     )

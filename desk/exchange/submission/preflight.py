@@ -28,6 +28,7 @@ KINDS: dict[str, str] = {
     "overdue": "问题超过办结时限",
     "statistics": "台账投资与统计库（入库入统）不一致",
     "continuity": "年度累计投资与上月不衔接",
+    "overrun": "完成投资超过总投资",
     "missing": "必填项未填写",
     "setup": "报送设置",
 }
@@ -98,10 +99,12 @@ def _entry_issues(data: MonthData, entry: Entry) -> list[Issue]:
             issues.append(Issue("error", "invalid", f"{name}本月填报：{error.message}", pid, field=error.field))
         total = record.invested_total_wan
         if total is not None and project.total_investment_wan > 0 and total > project.total_investment_wan:
+            # budgets overrun in practice: ask for the total to be checked, do not block
             issues.append(Issue(
-                "error", "invalid",
+                "warning", "overrun",
                 f"{name}：开工累计完成投资 {format_amount(total)} 万元超过总投资 "
-                f"{format_amount(project.total_investment_wan)} 万元", pid, field="invested_total_wan"))
+                f"{format_amount(project.total_investment_wan)} 万元，请核实总投资", pid,
+                field="total_investment_wan"))
         if record.in_statistics:
             stats = record.statistics_ytd_wan
             if stats is None:
@@ -114,13 +117,13 @@ def _entry_issues(data: MonthData, entry: Entry) -> list[Issue]:
                     f"{name}：台账年度累计 {format_amount(record.invested_ytd_wan)} 万元，统计库 "
                     f"{format_amount(stats)} 万元，相差 {format_amount(abs(gap))} 万元", pid,
                     field="statistics_ytd_wan"))
-        before = data.previous.get(pid)  # type: ignore[arg-type]
+        before = data.previous_ytd.get(pid)  # type: ignore[arg-type]
         if before is not None:
-            expected = before.invested_ytd_wan + record.invested_month_wan
+            expected = before + record.invested_month_wan
             if expected != record.invested_ytd_wan:
                 issues.append(Issue(
                     "warning", "continuity",
-                    f"{name}：上月累计 {format_amount(before.invested_ytd_wan)} + 本月 "
+                    f"{name}：上月累计 {format_amount(before)} + 本月 "
                     f"{format_amount(record.invested_month_wan)} = {format_amount(expected)} 万元，"
                     f"但本月填报年度累计 {format_amount(record.invested_ytd_wan)} 万元", pid,
                     field="invested_ytd_wan"))
