@@ -245,19 +245,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise NotFoundError(f"无法读取证书文件 {args.cert}：{exc.strerror or exc}") from None
         label = f"证书文件“{args.cert.name}”"
-    report = verify(args.path, trusted=trusted, trusted_label=label)
-    if not trusted and args.ledger is not None and report.manifest:
-        unit = str(report.manifest.get("unit", ""))
+    known = []
+    if not trusted and args.ledger is not None:
         with open_ledger(args.ledger, readonly=True) as ledger:
-            known = [load_certificates(k.cert_pem.encode("ascii"))[0] for k in ledger.known_certs.of_unit(unit)]
-        if known:
-            report = verify(args.path, trusted=known, trusted_label=f"“{unit}”")
+            known = ledger.known_certs.all()
+    report = verify(args.path, trusted=trusted, trusted_label=label, known=known)
     if args.json:
         print_json(report.to_json())
     else:
         print(report.headline())
         for check in report.checks:
-            print(f"  {'✓' if check.ok else '✗'} {check.label}：{check.detail}")
+            mark = "–" if check.skipped else "✓" if check.ok else "✗"
+            print(f"  {mark} {check.label}：{check.detail}")
         for warning in report.warnings:
             print(f"  ! {warning}")
     return 0 if report.valid else EXIT_INVALID

@@ -120,6 +120,9 @@ def test_the_manifest_edited(copy: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace('"version": 1', '"version": 2'), encoding="utf-8")
     problems = failed(copy)
     assert "manifest.json 在签名后被修改" in problems["manifest_signature"]
+    report = verify(copy)
+    assert len(report.problems) == 1 and len(report.checks) == 6
+    assert [c.key for c in report.checks if c.skipped] == ["signer", "files", "pdf_signature", "workbook"]
 
 
 def test_a_different_units_key(copy: Path, signed: dict[str, Path], demo_master: Path, tmp_path: Path) -> None:

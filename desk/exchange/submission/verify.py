@@ -27,6 +27,7 @@ from typing import Any
 
 from cryptography import x509
 
+from desk.core.models import KnownCert
 from desk.exchange.submission import manifest as mf
 from desk.exchange.submission.identity import CertificateError, CertInfo, cert_info, load_certificates
 from desk.exchange.submission.signing import verify_bytes
@@ -49,6 +50,7 @@ class Check:
     key: str
     ok: bool
     detail: str
+    skipped: bool = False  # not checked because an earlier check made it meaningless
 
     @property
     def label(self) -> str:
@@ -69,11 +71,7 @@ class Report:
 
     @property
     def problems(self) -> list[str]:
-        problems = [f"{c.label}：{c.detail}" for c in self.checks if not c.ok]
-        missing = [CHECKS[k] for k in CHECKS if k not in {c.key for c in self.checks}]
-        if missing and not problems:
-            problems.append("未能完成全部检查")
-        return problems
+        return [f"{c.label}：{c.detail}" for c in self.checks if not c.ok and not c.skipped]
 
     def headline(self) -> str:
         m = self.manifest or {}
@@ -94,7 +92,8 @@ class Report:
             "signer": None if self.signer is None else {
                 "common_name": self.signer.common_name, "organization": self.signer.organization,
                 "fingerprint_sha256": self.signer.fingerprint, "self_signed": self.signer.self_signed},
-            "checks": [{"name": c.key, "label": c.label, "ok": c.ok, "detail": c.detail} for c in self.checks],
+            "checks": [{"name": c.key, "label": c.label, "ok": c.ok, "skipped": c.skipped, "detail": c.detail}
+                       for c in self.checks],
             "problems": self.problems,
             "warnings": self.warnings,
         }
@@ -131,9 +130,11 @@ def _find_folder(root: Path) -> Path:
     raise _Stop("压缩包中有多份报送文件，请分别验证")
 
 
-def verify(path: Path | str, *, trusted: Sequence[x509.Certificate] = (), trusted_label: str = "") -> Report:
+def verify(path: Path | str, *, trusted: Sequence[x509.Certificate] = (), trusted_label: str = "",
+           known: Sequence[KnownCert] = ()) -> Report:
     """Check a submission folder or zip. ``trusted``: the certificates the signer must be one of
-    (the receiver's imported certificates of that unit, or ``--cert``); empty when unknown."""
+    (``--cert``); otherwise ``known``, the receiver's imported certificates, of which those
+    of the submitting unit are used; with neither the signer cannot be confirmed."""
     path = Path(path)
     report = Report(path)
     temp: Path | None = None
@@ -147,21 +148,25 @@ def verify(path: Path | str, *, trusted: Sequence[x509.Certificate] = (), truste
             raise _Stop(f"找不到 {path}")
         else:
             raise _Stop("请选择报送文件夹或 .zip 压缩包")
-        _check_all(report, folder, trusted, trusted_label)
+        _check_all(report, folder, trusted, trusted_label, known)
     except _Stop as stop:
-        report.checks.append(Check("folder" if not report.checks else _next_key(report), False, str(stop)))
+        done = {c.key for c in report.checks}
+        if "folder" not in done:
+            report.checks.append(Check("folder", False, str(stop)))
+            reason = "报送文件不全"
+        else:
+            reason = str(stop)
+        for key in CHECKS:
+            if key not in {c.key for c in report.checks}:
+                report.checks.append(Check(key, False, f"未检查（{reason}）", skipped=True))
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
     return report
 
 
-def _next_key(report: Report) -> str:
-    done = {c.key for c in report.checks}
-    return next(k for k in CHECKS if k not in done)
-
-
-def _check_all(report: Report, folder: Path, trusted: Sequence[x509.Certificate], trusted_label: str) -> None:
+def _check_all(report: Report, folder: Path, trusted: Sequence[x509.Certificate], trusted_label: str,
+               known: Sequence[KnownCert]) -> None:
     missing = [n for n in (mf.MANIFEST, mf.SIGNATURE, mf.CERTIFICATE) if not (folder / n).is_file()]
     if missing:
         raise _Stop(f"缺少 {'、'.join(missing)}")
@@ -178,7 +183,7 @@ def _check_all(report: Report, folder: Path, trusted: Sequence[x509.Certificate]
     if not verify_bytes(body, (folder / mf.SIGNATURE).read_bytes(), signer):
         report.checks.append(Check("manifest_signature", False,
                                    "manifest.json 在签名后被修改，或签名不是用附带证书的密钥做的"))
-        raise _Stop("清单签名无效，其余内容无法确认")
+        raise _Stop("清单签名无效，其余内容无法确认")  # the manifest's hashes cannot be trusted
     try:
         manifest = json.loads(body)
     except ValueError:
@@ -193,6 +198,10 @@ def _check_all(report: Report, folder: Path, trusted: Sequence[x509.Certificate]
         report.checks.append(Check("manifest_signature", True, f"由“{report.signer.common_name}”的密钥签名"))
 
     # 3. who signed
+    if not trusted and known:
+        unit = str(manifest.get("unit", ""))
+        trusted = [load_certificates(k.cert_pem.encode("ascii"))[0] for k in known if k.unit_name == unit]
+        trusted_label = f"“{unit}”"
     report.checks.append(_signer_check(report.signer, manifest, trusted, trusted_label, report.warnings))
 
     # 4. files
