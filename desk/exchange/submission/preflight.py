@@ -151,16 +151,18 @@ def run(data: MonthData, font_note: str = "") -> Preflight:
                 "warning", "recognition",
                 f"项目“{check.project.name}”申报{check.claim.label}，不予认定：{reason}", check.project.id,
                 field="evidence"))
-    open_problems = [p for problems in data.problems.values() for p in problems]
-    open_problems += data.ledger.problems.where("project_id IS NULL")
-    for problem in sorted(open_problems, key=lambda p: (p.deadline or data.today, p.id or 0)):
-        if problem.is_overdue(data.today):
-            late = (data.today - problem.deadline).days  # type: ignore[operator]
-            owner = f"（{problem.owner_unit}）" if problem.owner_unit else ""
-            issues.append(Issue(
-                "warning", "overdue",
-                f"问题“{problem.title}”{owner}超过办结时限 {late} 天（时限 {problem.deadline.isoformat()}）",  # type: ignore[union-attr]
-                problem.project_id, problem.id))
+    overdue = [p for problems in data.problems.values() for p in problems if p.is_overdue(data.today)]
+    overdue += [p for p in data.ledger.problems.where("project_id IS NULL") if p.is_overdue(data.today)]
+    names = {p.id: p.name for p in data.ledger.projects.by_ids(sorted({p.project_id for p in overdue
+                                                                        if p.project_id}))}
+    for problem in sorted(overdue, key=lambda p: (p.deadline or data.today, p.id or 0)):
+        deadline = problem.deadline or data.today  # an overdue problem always has one
+        owner = f"，责任单位{problem.owner_unit}" if problem.owner_unit else ""
+        about = f"项目“{names[problem.project_id]}”的" if problem.project_id in names else ""
+        issues.append(Issue(
+            "warning", "overdue",
+            f"{about}问题“{problem.title}”超过办结时限 {(data.today - deadline).days} 天"
+            f"（时限 {deadline.isoformat()}{owner}）", problem.project_id, problem.id))
     if font_note:
         issues.append(Issue("warning", "setup", font_note))
     order = list(KINDS)
