@@ -69,6 +69,14 @@ def _floor_pdf(book: Any, path: Path, font_name: str) -> None:
     SimpleDocTemplate(str(path), pagesize=landscape(A4)).build(story)
 
 
+def _page_count(pdf: bytes) -> int:
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return int(PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Count"])
+
+
 def figures(ctx: Any) -> dict[str, Any]:
     from desk.exchange.forms import fonts, write_pdf, write_xlsx
     from desk.exchange.submission import identity, package
@@ -94,6 +102,7 @@ def figures(ctx: Any) -> dict[str, Any]:
     floor_pdf, _ = _median(lambda: _floor_pdf(book, folder / "floor.pdf", font_name))
     export_pdf, _ = _median(lambda: write_pdf(book, pdf, font=font))
     raw = pdf.read_bytes()
+    pages = _page_count(raw)
     sign, _ = _median(lambda: sign_pdf(raw, key, reason="bench", location="bench", name="bench"))
     totals = []
     result = None
@@ -112,7 +121,7 @@ def figures(ctx: Any) -> dict[str, Any]:
     shutil.rmtree(folder, ignore_errors=True)
     return {
         "submission_projects": len(data.entries),
-        "submission_pages": None,
+        "submission_pages": pages,
         "export_xlsx_s": round(export_xlsx, 3),
         "floor_xlsx_s": round(floor_xlsx, 3),
         "xlsx_vs_floor": round(export_xlsx / floor_xlsx, 2),

@@ -275,3 +275,48 @@ def test_amounts_in_the_workbook_are_numbers_in_wan(keyed: Ledger, tmp_path: Pat
     project = keyed.projects.by_name("中储粮东北综合产业基地")[0]
     row = next(r for r in ws.iter_rows() if r[1].value == project.name)
     assert Decimal(str(row[6].value)) == project.total_investment_wan and row[6].number_format == "#,##0.00"
+
+
+def test_a_township_ledger_titles_its_forms_with_the_district_and_can_be_empty(empty: Ledger, tmp_path: Path) -> None:
+    from desk.core.glossary import Category, Stage
+    from desk.core.models import Project, ProjectMonth
+
+    identity.create_identity(empty, PASSPHRASE)
+    result = export(empty, "2026-10", tmp_path / "none")
+    ws = openpyxl.load_workbook(the(result.folder, ".xlsx"))["项目月调度表"]
+    assert ws["A1"].value == "海州区韩家店镇2026年10月重点项目调度表"
+    assert any(c.value == "本月没有需要调度的项目" for c in ws["A"])
+    assert verify(result.folder).valid
+    versions.open_correction(empty, "2026-10", "补录项目")
+    project = empty.projects.add(Project("韩家店镇粮油加工项目", empty.unit_id, Category.AGRICULTURAL,
+                                         Stage.CONSTRUCTION, total_investment_wan=Decimal(12000),
+                                         owner_company="韩家店粮油有限公司", leader="王建国",
+                                         responsible_unit="韩家店镇"))
+    empty.months.save(ProjectMonth(project.id, "2026-10", Stage.CONSTRUCTION, Decimal(300), Decimal(2100),
+                                   progress="主体施工"))
+    second = export(empty, "2026-10", tmp_path / "none")
+    ws = openpyxl.load_workbook(the(second.folder, ".xlsx"))["项目月调度表"]
+    headers = [c.value for c in ws[3]]
+    assert "所属单位" not in headers  # one unit: no column for it
+    names = [c.value for c in ws["B"]]
+    assert "韩家店镇粮油加工项目" in names
+    changes = " ".join(str(c.value) for row in openpyxl.load_workbook(the(second.folder, ".xlsx"))["更正说明"]
+                       .iter_rows() for c in row if c.value)
+    assert "新增项目“韩家店镇粮油加工项目”" in changes
+
+
+def test_the_seal_is_stamped_on_the_signed_pdf(keyed: Ledger, tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (240, 240), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((8, 8, 232, 232), outline=(210, 20, 20, 230), width=10)
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    package.set_seal(keyed, buffer.getvalue())
+    assert package.seal_png(keyed) == buffer.getvalue()
+    with pytest.raises(Exception, match="PNG"):
+        package.set_seal(keyed, b"GIF89a")
+    folder = export(keyed, "2026-10", tmp_path).folder
+    assert b"/Subtype /Image" in the(folder, ".pdf").read_bytes() and verify(folder).valid

@@ -157,6 +157,7 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
     edition = Edition(version, reason, changes)
     now = ledger.now()
     book = build_book(data, people, edition, now.date(), seal_png(ledger))
+    lap("book_s")
     base = _safe(schedule_title(data))
     final = _unique(out_dir / folder_name(ledger, month, version))
     work = out_dir / f".{final.name}.{os.getpid()}.part"

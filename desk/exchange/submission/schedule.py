@@ -77,8 +77,9 @@ def schedule_table(data: MonthData) -> Table:
             _sum([r.statistics_ytd_wan for r in records if r.in_statistics]),
         ]
 
-    rows: list[Row | list[Cell]] = [Row.total(f"合计（{len(data.entries)}个）", *[None] * (lead - 1),
-                                              *figures(data.entries))]
+    rows: list[Row | list[Cell]] = []
+    if data.entries:
+        rows.append(Row.total(f"合计（{len(data.entries)}个）", *[None] * (lead - 1), *figures(data.entries)))
     number = 0
     for section in Section:
         entries = [e for e in data.entries if e.section == section]
