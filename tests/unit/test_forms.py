@@ -274,4 +274,5 @@ def test_forms_refuse_what_excel_or_the_layout_cannot_hold() -> None:
     with pytest.raises(ValueError, match="3 cells"):
         Table([Column("a"), Column("b")], [[1, 2, 3]]).rendered_rows()
     numbered = Table([Column("a")], [Row.section("一"), ["x"], Row.section("二"), ["y"], ["z"]], serial="section")
-    assert [cells[0] for _, cells, _ in numbered.rendered_rows()] == [None, 1, None, 1, 2]
+    assert [cells[0] for _, cells in numbered.rendered_rows()] == [None, 1, None, 1, 2]
+    assert [fmt for _, _, fmt in Table([Column("a")], [Row.data(1, number_format=COUNT), [2]]).rendered()] == [COUNT, None]

@@ -132,9 +132,12 @@ class Table:
                 spans.append((column.group or column.title, index, index))
         return spans
 
-    def rendered_rows(self) -> list[tuple[RowKind, list[Cell], str | None]]:
-        """Rows as rendered: kind, cells with the serial number filled in, and the row's own
-        number format (or None)."""
+    def rendered_rows(self) -> list[tuple[RowKind, list[Cell]]]:
+        """Rows as rendered: kind and cells, the serial number filled in."""
+        return [(kind, cells) for kind, cells, _ in self.rendered()]
+
+    def rendered(self) -> list[tuple[RowKind, list[Cell], str | None]]:
+        """Like :meth:`rendered_rows`, with each row's own number format (or None)."""
         result: list[tuple[RowKind, list[Cell], str | None]] = []
         number = 0
         width = len(self.columns)

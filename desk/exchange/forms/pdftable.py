@@ -184,7 +184,7 @@ class TableLayout:
         self.caption_height = len(self.caption_lines) * self.caption_leading + (4 if table.caption else 0)
         self._header(table)
         rows: list[_Row] = []
-        rendered = table.rendered_rows()
+        rendered = table.rendered()
         if not rendered:
             cell = self._cell(0, self.ncols - 1, table.empty_text, "center", wrap=True)
             rows.append(_Row(self._height([cell]), RowKind.DATA, self.ncols - 1, [cell]))

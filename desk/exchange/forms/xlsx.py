@@ -363,7 +363,7 @@ class _SheetWriter:
         col_styles = {kind: [styles.get(kinds[kind], c.alignment, c.number_format, c.wrap and not c.number_format)
                              for c in columns] for kind in kinds}
         blank = {kind: styles.get(kinds[kind]) for kind in kinds}
-        rows = table.rendered_rows()
+        rows = table.rendered()
         simple = all(a == b for a, b in spans) and len(spans) == self.ncols
         if not rows:
             style = styles.get("data", "center")
