@@ -42,7 +42,7 @@ def _floor_xlsx(book: Any, path: Path) -> None:
         ws.append([form.title])
         for table in form.tables:
             ws.append([c.title for c in table.all_columns])
-            for _kind, cells, _fmt in table.rendered_rows():
+            for _kind, cells in table.rendered_rows():
                 ws.append(cells)
     wb.save(str(path))
 
@@ -60,7 +60,7 @@ def _floor_pdf(book: Any, path: Path, font_name: str) -> None:
             formats = [c.number_format for c in table.all_columns]
             data = [[c.title for c in table.all_columns]]
             data += [[format_value(v, f) for v, f in zip(cells, formats, strict=True)]
-                     for _kind, cells, _fmt in table.rendered_rows()]
+                     for _kind, cells in table.rendered_rows()]
             grid = RLTable(data, repeatRows=1)
             grid.setStyle([("FONTNAME", (0, 0), (-1, -1), font_name), ("FONTSIZE", (0, 0), (-1, -1), 6),
                            ("GRID", (0, 0), (-1, -1), 0.4, "black")])
