@@ -22,6 +22,7 @@ BENIGN_QT_MESSAGES = (
 @step("window", "主窗口", order=90, needs=("ledger",))
 def window(ctx: Context) -> str:
     start = time.perf_counter()
+    ctx.mark("window_start")
     from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, qInstallMessageHandler
     from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication, QDialogButtonBox
@@ -79,7 +80,6 @@ def window(ctx: Context) -> str:
         qInstallMessageHandler(previous)
     if messages:
         raise SelfTestFailure("Qt 报告了问题：" + "；".join(dict.fromkeys(messages)))
-    ctx.values["window_shown_s"] = shown
     return (
         f"窗口 {shown:.2f} 秒内显示；{len(SECTION_KEYS)} 个栏目、{len(shots)} 个截图视图、中文界面、内置字体、"
         "样式与图标正常；已关闭"
