@@ -189,11 +189,15 @@ def select(steps: list[Step], only: Iterable[str]) -> list[Step]:
 @contextmanager
 def _isolated(folder: Path) -> Iterator[None]:
     """Point Desk's data folder into ``folder`` and force Qt offscreen, restoring both after."""
-    saved = {key: os.environ.get(key) for key in ("DESK_HOME", "QT_QPA_PLATFORM")}
+    saved = {key: os.environ.get(key) for key in ("DESK_HOME", "QT_QPA_PLATFORM", "QT_QPA_FONTDIR")}
     os.environ["DESK_HOME"] = str(folder / "home")
     # Offscreen even on a desktop: the self-test must run the same for IT over a remote
     # shell, in CI and on a clerk's PC, and must never flash a window at anyone.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if sys.platform == "win32" and not saved["QT_QPA_FONTDIR"]:
+        # Offscreen on Windows reads fonts only from this folder (Qt warns that it "no
+        # longer ships fonts" otherwise): the bundled font, which the step checks anyway.
+        os.environ["QT_QPA_FONTDIR"] = str(paths.resource("fonts"))
     try:
         yield
     finally:

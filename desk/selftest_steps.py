@@ -154,7 +154,8 @@ def files(ctx: Context) -> str:
     sheet.append(["自检项目", 1234.5])
     xlsx = ctx.path("自检 表格.xlsx")
     book.save(xlsx)
-    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name("项目台账").to_python()
+    with CalamineWorkbook.from_path(str(xlsx)) as read_back:  # closed: Windows cannot delete an open file
+        rows = read_back.get_sheet_by_name("项目台账").to_python()
     require(rows[1][0] == "自检项目" and rows[1][1] == 1234.5, f"表格读回的内容不对：{rows}")
 
     if "DeskSelfTestSans" not in pdfmetrics.getRegisteredFontNames():

@@ -30,6 +30,9 @@ def offscreen_platform(config: Path) -> str:
 
 # Offscreen, with a 1920×1080 screen so that windows keep the sizes a clerk would have.
 os.environ.setdefault("QT_QPA_PLATFORM", offscreen_platform(DATA / "offscreen.json"))
+if os.name == "nt":
+    # Offscreen on Windows reads fonts only from QT_QPA_FONTDIR (and warns without it).
+    os.environ.setdefault("QT_QPA_FONTDIR", str(Path(__file__).resolve().parents[1] / "resources" / "fonts"))
 
 
 def fixed_clock() -> datetime:
