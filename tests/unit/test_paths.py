@@ -175,6 +175,7 @@ def test_windows_user_data_folder_is_local_appdata_desk(monkeypatch: pytest.Monk
     )
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="the XDG rules are Linux's")
 def test_linux_user_data_folder_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_home: None) -> None:
     import platformdirs.unix
 
