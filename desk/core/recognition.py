@@ -53,8 +53,9 @@ PRESENT_TEXT: dict[Evidence, str] = {
 }
 # The order the clauses name the evidence in (五.3: 完成工程设计和合同约定的各项建设内容，完成设备
 # 安装，进行试生产), used for reasons and for the missing list.
-_ORDER = [Evidence.PILING, Evidence.TRENCHING, Evidence.SITE_LEVELING, Evidence.CONSTRUCTION_ON_SITE,
-          Evidence.CONTRACT_COMPLETE, Evidence.EQUIPMENT_INSTALLED, Evidence.TRIAL_PRODUCTION, Evidence.READY_FOR_USE]
+EVIDENCE_ORDER = [Evidence.PILING, Evidence.TRENCHING, Evidence.SITE_LEVELING, Evidence.CONSTRUCTION_ON_SITE,
+                  Evidence.CONTRACT_COMPLETE, Evidence.EQUIPMENT_INSTALLED, Evidence.TRIAL_PRODUCTION,
+                  Evidence.READY_FOR_USE]
 
 
 def amount_text(amount: Decimal) -> str:
@@ -64,7 +65,7 @@ def amount_text(amount: Decimal) -> str:
 
 
 def _ordered(items: frozenset[Evidence] | set[Evidence]) -> list[Evidence]:
-    return sorted(items, key=_ORDER.index)
+    return sorted(items, key=EVIDENCE_ORDER.index)
 
 
 class ProfileError(DeskError):

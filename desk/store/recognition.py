@@ -246,9 +246,10 @@ def month_summary(ledger: Ledger, month: str, standings: dict[int, Standing] | N
     return MonthSummary(month, current_profile(ledger).title, counts)
 
 
-def history_lines(ledger: Ledger, project_id: int, year: int | None = None) -> list[str]:
+def history_lines(ledger: Ledger, project_id: int, year: int | None = None, *, reasons: bool = True) -> list[str]:
     """The project's recognition history, a line per event, for the years it made claims
-    (or only ``year``), newest year first; each line cites its clause where one applies."""
+    (or only ``year``), newest year first; each line cites its clause where one applies.
+    With ``reasons`` each claim is followed by its verdict's reasons, indented."""
     if year is None:
         years = [int(r[0]) for r in ledger.conn.execute(
             "SELECT DISTINCT substr(month, 1, 4) FROM project_months WHERE project_id = ?"
@@ -263,6 +264,6 @@ def history_lines(ledger: Ledger, project_id: int, year: int | None = None) -> l
         for event in review.events:
             lines.append(event.text)
             claim = review.claim_in(event.month)
-            if claim is not None and event.status not in FLAGS:
+            if reasons and claim is not None and event.status not in FLAGS:
                 lines.extend(f"    {reason}" for reason in claim.verdict.reasons)
     return lines
