@@ -130,12 +130,13 @@ def review_year(
     events: list[ReviewEvent] = []
     watching = False  # a recognised new start is being followed
     dropped = False
-    month = Month(year, 1)
-    while month <= until:
-        key = str(month)
+    previous = by_month.get(f"{year - 1:04d}-12")
+    for number in range(1, until.month + 1 if until.year == year else 0):
+        month = Month(year, number)
+        key = f"{year:04d}-{number:02d}"
         record = by_month.get(key)
-        previous = by_month.get(str(month.prev()))
         claim = claim_in_month(record.stage, previous.stage if previous else None) if record else None
+        previous = record
         if record is not None and claim is not None:
             verdict = judge(profile, claim, project.category, project.total_investment_wan,
                             record.invested_month_wan, record.evidence)
@@ -163,7 +164,6 @@ def review_year(
                         f"{month.label} 复工（本月完成投资 {amount_text(record.invested_month_wan)} 万元），"
                         f"年终复评计分{cite}",
                     ))
-        month = month.next()
     if watching and dropped and until == last:
         events.append(ReviewEvent(
             str(last), RecognitionStatus.SUSPECTED_FAKE,

@@ -164,3 +164,14 @@ def test_resolve_names_a_shipped_profile_a_ledger_profile_or_a_file(empty: Ledge
         resolve_profile("x")
     import_profile(empty, renamed(PANJIN_TEXT, "x"), "x.toml")
     assert resolve_profile("x", empty).name == "x"
+
+
+def test_the_readme_example_uses_only_keys_the_reader_knows() -> None:
+    import re
+
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    block = re.search(r"```toml\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)
+    assert block is not None
+    # The example shows every kind of key but not all five categories; the first complaint is the missing one.
+    with pytest.raises(ProfileError, match=r"缺少 \[new_start.service\]"):
+        load_profile(block.group(1), "readme")
