@@ -199,7 +199,7 @@ def cmd_check_ledger(args: argparse.Namespace) -> int:
         names = {p.id: p.name for p in ledger.projects.by_ids([s.project_id for s in flagged])}
     finally:
         ledger.close()
-    verdicts = []
+    verdicts: list[dict[str, Any]] = []
     for check in checks:
         standing = standings.get(check.project.id or 0)
         verdicts.append({

@@ -66,7 +66,7 @@ def resolve_profile(name_or_path: str, ledger: Ledger | None = None) -> Profile:
     """A profile named on the command line: a ``.toml`` file, a profile of ``ledger``, or a
     shipped profile."""
     candidate = Path(name_or_path)
-    if name_or_path.lower().endswith(".toml") or candidate.is_file():
+    if name_or_path.lower().endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
         return load_profile(read_profile_file(candidate), candidate.name)
     if ledger is not None:
         known = [r[0] for r in ledger.conn.execute("SELECT name FROM rule_profiles ORDER BY name")]

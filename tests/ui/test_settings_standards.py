@@ -116,3 +116,13 @@ def test_import_replace_and_export(qtbot, view: SettingsView, demo: Ledger, tmp_
     view.select("lianshan-2020")
     view.export_to(out)
     assert out.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+
+
+def test_a_refresh_does_not_wipe_what_is_being_typed(qtbot, view: SettingsView) -> None:  # type: ignore[no-untyped-def]
+    view.select("generic")
+    view.threshold_edit.clear()
+    qtbot.keyClicks(view.threshold_edit, "8000")
+    view.refresh()  # e.g. another page saved something
+    assert view.threshold_edit.text() == "8000"
+    view.select("panjin-2018")
+    assert view.threshold_edit.text() == "10000"

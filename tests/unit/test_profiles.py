@@ -175,3 +175,15 @@ def test_the_readme_example_uses_only_keys_the_reader_knows() -> None:
     # The example shows every kind of key but not all five categories; the first complaint is the missing one.
     with pytest.raises(ProfileError, match=r"缺少 \[new_start.service\]"):
         load_profile(block.group(1), "readme")
+
+
+def test_the_profiles_kept_in_a_v1_ledger_still_read(copy_data) -> None:  # type: ignore[no-untyped-def]
+    ledger = Ledger.open(copy_data("ledger-v1.desk"))
+    try:
+        infos = list_profiles(ledger)
+        assert [(i.name, i.error) for i in infos] == [("generic", ""), ("haizhou-2019", ""), ("panjin-2018", "")]
+        # Refreshing the shipped texts (what a newer Desk does) brings in the dynamic review.
+        ledger.install_builtin_profiles()
+        assert current_profile(ledger, "panjin-2018").review.enabled
+    finally:
+        ledger.close()

@@ -91,6 +91,7 @@ class SettingsView(QWidget):
         super().__init__(window)
         self.ledger = ledger
         self.infos: list[ProfileInfo] = []
+        self._filled: tuple[str, str] | None = None
         self.setObjectName("settingsView")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -279,7 +280,7 @@ class SettingsView(QWidget):
                        self.remove_band_button, self.save_button):
             widget.setEnabled(editable)
         self.thresholds_error.setText("")
-        if profile is None:
+        if info is None or profile is None:
             self.thresholds_note.setText("")
             return
         if editable:
@@ -287,7 +288,11 @@ class SettingsView(QWidget):
         else:
             self.thresholds_note.setText(f"“{profile.title}”的门槛由文件规定，不能在这里修改。"
                                          "如需本单位的门槛，请选中“通用”标准，或导入本单位的标准文件。")
-        self._fill_thresholds(profile)
+        # Refill only when another profile (or another text of it) is shown: a refresh after
+        # some other change must not wipe what the clerk is typing.
+        if self._filled != (info.name, info.sha256):
+            self._filled = (info.name, info.sha256)
+            self._fill_thresholds(profile)
 
     def _fill_thresholds(self, profile: Profile) -> None:
         self.threshold_edit.setText(amount_text(profile.count_threshold_wan).replace(",", ""))
