@@ -66,6 +66,7 @@ class EvidenceWidget(QWidget):
     def __init__(self, ledger: Ledger, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("evidenceWidget")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.ledger = ledger
         self.project_id: int | None = None
         self.month: str | None = None

@@ -217,3 +217,10 @@ def test_screenshot_of_the_recognition_panel(demo_path: Path, tmp_path: Path, de
     assert main(["screenshot", "--ledger", str(demo_path), "--view", "recognition-panel", str(out)]) == 0
     image = QImage(str(out))
     assert image.width() >= 1100 and image.height() >= 700
+
+
+def test_month_summary_counts_on_the_worker_for_big_ledgers(qtbot, host: QWidget, demo: Ledger) -> None:  # type: ignore[no-untyped-def]
+    summary = MonthSummary(host)
+    summary.request("2026-10")
+    qtbot.waitUntil(lambda: summary.title.text() == "2026年10月认定核查：", timeout=5000)
+    assert summary.buttons["claimed"].text() == f"本月申报 {len(month_checks(demo, '2026-10'))}"
