@@ -130,6 +130,41 @@ def checks(ctx: Context) -> str:
     return "、".join(f"{n} {label}" for label, n in counts.items()) + "均通过校验；数据库完整"
 
 
+@step("recognition", "认定核查", order=50, needs=("demo",))
+def recognition(ctx: Context) -> str:
+    from desk.core.glossary import Category, Claim, Evidence
+    from desk.core.recognition import judge, load_profile
+    from desk.store.ledger import DEFAULT_PROFILE
+    from desk.store.profiles import read_profile_file, shipped_profiles
+    from desk.store.recognition import current_profile, month_checks, recognition_status
+
+    shipped = shipped_profiles()
+    require(DEFAULT_PROFILE in shipped, f"缺少默认认定标准 {DEFAULT_PROFILE}.toml")
+    profiles = {name: load_profile(read_profile_file(path), name) for name, path in shipped.items()}
+    # The standard's own touchstones (盘锦2018 附件2 五.3), whatever the demo data holds.
+    default = profiles[DEFAULT_PROFILE]
+    total, month_amount = Decimal("20000"), Decimal("800")
+    levelled = judge(default, Claim.NEW_START, Category.INDUSTRIAL, total, month_amount, {Evidence.SITE_LEVELING})
+    piled = judge(default, Claim.NEW_START, Category.INDUSTRIAL, total, month_amount, {Evidence.PILING})
+    tourism = judge(default, Claim.NEW_START, Category.TOURISM, total, month_amount, set())
+    require(not levelled.recognised, "只有场地平整的新开工竟被认定")
+    require(piled.recognised and piled.counted, "已打桩、亿元以上的工业新开工未被认定并计入目标")
+    require(not tourism.recognised, "现场无施工场面的旅游项目竟被认定为新开工")
+
+    ledger = ctx.ledger
+    require(ledger is not None, "没有可核查的台账")
+    assert ledger is not None  # for the type checker
+    month = ledger.latest_month()
+    require(month is not None, "演示台账没有月度记录")
+    assert month is not None
+    checks = month_checks(ledger, month, current_profile(ledger))
+    standings = recognition_status(ledger, month)
+    recognised = sum(1 for c in checks if c.verdict.recognised)
+    require(all(c.verdict.reasons for c in checks), "有认定结论没有写明理由")
+    return (f"{len(profiles)} 个认定标准可读；场地平整、打桩、旅游项目三个标准案例判定正确；{month} 申报 "
+            f"{len(checks)} 个（认定 {recognised} 个），{len(standings)} 个项目参加动态考评")
+
+
 @step("files", "表格与 PDF", order=60)
 def files(ctx: Context) -> str:
     """The libraries the exchange layer builds on, round-tripped with Chinese text and the

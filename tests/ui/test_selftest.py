@@ -37,11 +37,12 @@ def test_selftest_runs_every_step_and_leaves_nothing_behind(  # type: ignore[no-
     code, lines, err = run(capsys)
     assert code == 0, err
     names = [line.split()[1] for line in lines[:-1]]
-    assert names == ["resources", "ledger", "demo", "checks", "files", "window"]
+    assert names == ["resources", "ledger", "demo", "checks", "recognition", "files", "window"]
     assert all(" ok (" in line for line in lines[:-1]), lines
     assert lines[-1] == "selftest: ok"
     assert "120 个项目" in lines[2] and "均通过校验" in lines[3]
-    assert "6 个栏目" in lines[5]
+    assert "三个标准案例判定正确" in lines[4]
+    assert "6 个栏目" in lines[6]
     assert list(temp_root.iterdir()) == []  # the temporary ledgers, backups, settings: gone
     assert list(isolated_home.iterdir()) == []  # the clerk's data folder: untouched
     assert os.environ.get("QT_QPA_PLATFORM") == platform_before
@@ -90,15 +91,15 @@ def test_an_unknown_step_is_refused_in_chinese(capsys: pytest.CaptureFixture[str
 def test_a_feature_registers_its_step_in_order(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(selftest, "STEPS", dict(selftest.STEPS))
 
-    @selftest.step("recognition", "认定核查", order=50, needs=("demo",))
-    def recognition(ctx: Context) -> str:
-        return "已核查"
+    @selftest.step("export", "导出签名月报", order=70, needs=("demo",))
+    def export(ctx: Context) -> str:
+        return "已导出"
 
     code, lines, _ = run(capsys, "--list")
     assert code == 0
     assert [line.split("\t")[0] for line in lines] == [
-        "resources", "ledger", "demo", "checks", "recognition", "files", "window"]
-    assert lines[4] == "recognition\t认定核查（依赖 demo）"
+        "resources", "ledger", "demo", "checks", "recognition", "files", "export", "window"]
+    assert lines[6] == "export\t导出签名月报（依赖 demo）"
 
 
 def test_a_qt_warning_during_the_window_step_fails_it(  # type: ignore[no-untyped-def]
@@ -120,3 +121,23 @@ def test_a_qt_warning_during_the_window_step_fails_it(  # type: ignore[no-untype
     assert code == 1
     window_line = next(line for line in lines if line.startswith("selftest: window"))
     assert "FAILED" in window_line and "Pixmap is a null pixmap" in window_line
+
+
+def test_the_recognition_step_fails_when_site_levelling_alone_is_recognised(  # type: ignore[no-untyped-def]
+    temp_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import dataclasses
+
+    import desk.core.recognition
+
+    original = desk.core.recognition.judge
+
+    def lenient(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return dataclasses.replace(original(*args, **kwargs), recognised=True)
+
+    monkeypatch.setattr(desk.core.recognition, "judge", lenient)
+    code, lines, _ = run(capsys, "--only", "recognition")
+    assert code == 1
+    line = next(line for line in lines if line.startswith("selftest: recognition"))
+    assert "FAILED" in line and "只有场地平整的新开工竟被认定" in line
+    assert list(temp_root.iterdir()) == []
