@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "desk.commands.ledger",
     "desk.commands.gui",
     "desk.commands.standards",
+    "desk.commands.selftest",
 ]
 
 EXIT_USAGE = 2
