@@ -1,0 +1,171 @@
+"""Progress against tasks and targets, counted from the ledger (desk.core.metrics, desk.core.progress).
+
+The store reads the facts in a few aggregate queries (monthly figures are summed in SQL per
+project), asks the recognition engine about every claimed start and completion of the year
+(desk.store.recognition.month_checks), and hands plain data to the core.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from desk.core.glossary import Category, Flag, Stage
+from desk.core.metrics import (
+    ClaimFacts,
+    LeadFacts,
+    LedgerFacts,
+    ProjectFacts,
+    Scope,
+    TripFacts,
+    Values,
+    count_metrics,
+)
+from desk.core.models import TaskTarget
+from desk.core.money import yuan_to_wan
+from desk.core.periods import Month
+from desk.core.progress import Report, target_progress, task_progress
+from desk.core.recognition import Profile
+from desk.store.ledger import Ledger
+from desk.store.recognition import current_profile, month_checks
+
+WORKING = tuple(s.value for s in (Stage.NEW_START, Stage.CONSTRUCTION, Stage.RESUMED, Stage.COMPLETED))
+
+
+def default_through(ledger: Ledger, year: int, today: date | None = None) -> Month:
+    """The last month to count: the latest month reported in the year (not after today's month)."""
+    today = today or ledger.today()
+    if year < today.year:
+        return Month(year, 12)
+    if year > today.year:
+        return Month(year, 1)
+    row = ledger.conn.execute(
+        "SELECT max(month) FROM project_months WHERE month BETWEEN ? AND ?",
+        (f"{year:04d}-01", str(Month.of(today))),
+    ).fetchone()
+    return Month.parse(row[0]) if row and row[0] else Month.of(today)
+
+
+def counting_date(through: Month, today: date) -> date:
+    """The day the figures stand at: the end of the counted month, or today within it."""
+    return min(through.last_day, today)
+
+
+def load_facts(ledger: Ledger, year: int, through: Month, profile: Profile | None = None) -> LedgerFacts:
+    first, last = f"{year:04d}-01", str(through)
+    sums = {
+        pid: (domestic, foreign, invested, worked)
+        for pid, domestic, foreign, invested, worked in ledger.conn.execute(
+            "SELECT project_id, sum(domestic_funds_yuan), sum(foreign_funds_usd), sum(invested_month_yuan),"
+            f" max(stage IN ({', '.join('?' * len(WORKING))}))"
+            " FROM project_months WHERE month BETWEEN ? AND ? GROUP BY project_id",
+            (*WORKING, first, last),
+        )
+    }
+    stopped = {
+        pid for pid, stage in ledger.conn.execute(
+            "SELECT m.project_id, m.stage FROM project_months m WHERE m.month = (SELECT max(l.month)"
+            " FROM project_months l WHERE l.project_id = m.project_id AND l.month BETWEEN ? AND ?)",
+            (first, last),
+        ) if stage == Stage.STOPPED.value
+    }
+    signed: dict[int, list[date]] = defaultdict(list)
+    for pid, on in ledger.conn.execute("SELECT project_id, on_date FROM stage_changes WHERE to_stage = 'signed'"):
+        signed[pid].append(date.fromisoformat(on))
+    projects = []
+    for row in ledger.conn.execute(
+        "SELECT id, unit_id, category, total_investment_yuan, stage, archived, flags, start_date, completion_date"
+        " FROM projects"
+    ):
+        pid, unit_id, category, total, stage, archived, flags, start, completion = row
+        domestic, foreign, invested, worked = sums.get(pid, (0, 0, 0, 0))
+        projects.append(ProjectFacts(
+            id=pid, unit_id=unit_id, category=Category.parse(category), total_wan=yuan_to_wan(total) or Decimal(0),
+            stage=Stage.parse(stage), archived=bool(archived),
+            flags=frozenset(Flag.parse(f) for f in json.loads(flags) if f in Flag.values()),
+            start_date=date.fromisoformat(start) if start else None,
+            completion_date=date.fromisoformat(completion) if completion else None,
+            signed_on=tuple(signed.get(pid, ())),
+            domestic_wan=yuan_to_wan(domestic or 0) or Decimal(0),
+            foreign_wusd=yuan_to_wan(foreign or 0) or Decimal(0),
+            invested_wan=yuan_to_wan(invested or 0) or Decimal(0),
+            worked=bool(worked),
+            stopped=pid in stopped,
+        ))
+    claims = []
+    profile = profile or current_profile(ledger)
+    if through.year == year:
+        for month in through.months_of_year_until():
+            for check in month_checks(ledger, str(month), profile):
+                claims.append(ClaimFacts(check.project.id, month, check.claim,  # type: ignore[arg-type]
+                                         check.verdict.recognised))
+    leads = [
+        LeadFacts(unit_id, date.fromisoformat(visit) if visit else None)
+        for unit_id, visit in ledger.conn.execute(
+            "SELECT coalesce(source_unit_id, unit_id), visit_date FROM leads WHERE visit_date BETWEEN ? AND ?",
+            (f"{year:04d}-01-01", through.last_day.isoformat()),
+        )
+    ]
+    trips = [
+        TripFacts(unit_id, date.fromisoformat(start), visited)
+        for unit_id, start, visited in ledger.conn.execute(
+            "SELECT t.unit_id, r.start_on, r.companies_visited FROM trips r JOIN teams t ON t.id = r.team_id"
+            " WHERE r.start_on BETWEEN ? AND ?",
+            (f"{year:04d}-01-01", through.last_day.isoformat()),
+        )
+    ]
+    return LedgerFacts(projects, claims, leads, trips)
+
+
+def profile_scope(profile: Profile, min_total_wan: Decimal | None = None) -> Scope:
+    """What a count covers: the profile's scored categories, at its threshold or a target's own."""
+    if min_total_wan is None:
+        return Scope(profile.count_threshold_wan, profile.counted_categories)
+    return Scope(min_total_wan, profile.counted_categories, signed_min_wan=min_total_wan)
+
+
+def metric_values(
+    ledger: Ledger, year: int, through: Month | None = None, *, today: date | None = None,
+    min_total_wan: Decimal | None = None,
+) -> Values:
+    """Every counted metric per unit (the core's ``Values``) for ``year`` up to ``through``."""
+    today = today or ledger.today()
+    through = through or default_through(ledger, year, today)
+    profile = current_profile(ledger)
+    facts = load_facts(ledger, year, through, profile)
+    return count_metrics(facts, year, through, counting_date(through, today), profile_scope(profile, min_total_wan))
+
+
+def report(ledger: Ledger, year: int, through: Month | None = None, *, today: date | None = None) -> Report:
+    """Every task of the year with its rows, and every yearly target, counted up to ``through``."""
+    today = today or ledger.today()
+    through = through or default_through(ledger, year, today)
+    as_of = counting_date(through, today)
+    profile = current_profile(ledger)
+    facts = load_facts(ledger, year, through, profile)
+    scopes: dict[Decimal | None, Values] = {}
+
+    def values_for(threshold: Decimal | None) -> Values:
+        if threshold not in scopes:
+            scopes[threshold] = count_metrics(facts, year, through, as_of, profile_scope(profile, threshold))
+        return scopes[threshold]
+
+    names = ledger.units.names()
+    result = Report(year=year, as_of=as_of, through=str(through))
+    targets_by_task: dict[int, list[TaskTarget]] = defaultdict(list)
+    order = {u.id: i for i, u in enumerate(ledger.units.all())}
+    for target in ledger.task_targets.where(
+        "task_id IN (SELECT id FROM tasks WHERE year = ?)", (year,), order="task_id, id"
+    ):
+        targets_by_task[target.task_id].append(target)
+    for task in ledger.tasks.of_year(year):
+        rows = sorted(targets_by_task.get(task.id, []), key=lambda t: order.get(t.unit_id, 10**9))  # type: ignore[arg-type]
+        result.tasks.append(task_progress(task, rows, names, values_for(None), as_of))
+    for goal in sorted(ledger.targets.of_year(year), key=lambda t: (order.get(t.unit_id, 10**9), t.metric.value)):
+        result.targets.append(
+            target_progress(goal, names.get(goal.unit_id, ""), values_for(goal.min_investment_wan), as_of)
+        )
+    return result
+
