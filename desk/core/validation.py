@@ -136,8 +136,10 @@ def task_errors(task: Task) -> list[FieldError]:
     from desk.core.metrics import fits, metric_unit
 
     errors: list[FieldError] = []
-    _required(errors, task, "name")
-    _max_length(errors, task, "name")
+    if not task.name.strip():
+        errors.append(FieldError("name", "请填写任务名称"))  # FIELD_LABELS["name"] says 项目名称
+    elif len(task.name) > MAX_NAME:
+        errors.append(FieldError("name", f"任务名称太长（最多 {MAX_NAME} 个字）"))
     if task.metric is not None:
         if task.indicator == IndicatorKind.TEXT:
             errors.append(FieldError("metric", "文字说明类的任务不能自动统计，请选择数量、金额或比率指标"))

@@ -24,7 +24,6 @@ from desk.core.metrics import (
     count_metrics,
 )
 from desk.core.models import TaskTarget
-from desk.core.money import yuan_to_wan
 from desk.core.periods import Month
 from desk.core.progress import Report, target_progress, task_progress
 from desk.core.recognition import Profile
@@ -53,6 +52,21 @@ def counting_date(through: Month, today: date) -> date:
     return min(through.last_day, today)
 
 
+_NO_FLAGS: frozenset[Flag] = frozenset()
+_TEN_THOUSAND = Decimal(10_000)
+
+
+def _wan(yuan: int | None) -> Decimal:
+    """Whole 元 (or 美元) from SQL as 万元 (万美元), exactly."""
+    return Decimal(yuan) / _TEN_THOUSAND if yuan else Decimal(0)
+
+
+def _flags(text: str, known: dict[str, Flag]) -> frozenset[Flag]:
+    if text == "[]":
+        return _NO_FLAGS
+    return frozenset(known[f] for f in json.loads(text) if f in known)
+
+
 def load_facts(ledger: Ledger, year: int, through: Month, profile: Profile | None = None) -> LedgerFacts:
     first, last = f"{year:04d}-01", str(through)
     sums = {
@@ -64,16 +78,21 @@ def load_facts(ledger: Ledger, year: int, through: Month, profile: Profile | Non
             (*WORKING, first, last),
         )
     }
+    # The stage of each project's latest record: SQLite takes a bare column from the row that
+    # holds the max() when max() is the only aggregate (documented in "SELECT", bare columns).
     stopped = {
-        pid for pid, stage in ledger.conn.execute(
-            "SELECT m.project_id, m.stage FROM project_months m WHERE m.month = (SELECT max(l.month)"
-            " FROM project_months l WHERE l.project_id = m.project_id AND l.month BETWEEN ? AND ?)",
+        pid for pid, _latest, stage in ledger.conn.execute(
+            "SELECT project_id, max(month), stage FROM project_months WHERE month BETWEEN ? AND ?"
+            " GROUP BY project_id",
             (first, last),
-        ) if stage == Stage.STOPPED.value
+        ) if stage == "stopped"
     }
     signed: dict[int, list[date]] = defaultdict(list)
     for pid, on in ledger.conn.execute("SELECT project_id, on_date FROM stage_changes WHERE to_stage = 'signed'"):
         signed[pid].append(date.fromisoformat(on))
+    categories = {c.value: c for c in Category}
+    stages = {s.value: s for s in Stage}
+    known_flags = {f.value: f for f in Flag}
     projects = []
     for row in ledger.conn.execute(
         "SELECT id, unit_id, category, total_investment_yuan, stage, archived, flags, start_date, completion_date"
@@ -82,15 +101,15 @@ def load_facts(ledger: Ledger, year: int, through: Month, profile: Profile | Non
         pid, unit_id, category, total, stage, archived, flags, start, completion = row
         domestic, foreign, invested, worked = sums.get(pid, (0, 0, 0, 0))
         projects.append(ProjectFacts(
-            id=pid, unit_id=unit_id, category=Category.parse(category), total_wan=yuan_to_wan(total) or Decimal(0),
-            stage=Stage.parse(stage), archived=bool(archived),
-            flags=frozenset(Flag.parse(f) for f in json.loads(flags) if f in Flag.values()),
+            id=pid, unit_id=unit_id, category=categories[category], total_wan=_wan(total),
+            stage=stages[stage], archived=bool(archived),
+            flags=_flags(flags, known_flags),
             start_date=date.fromisoformat(start) if start else None,
             completion_date=date.fromisoformat(completion) if completion else None,
             signed_on=tuple(signed.get(pid, ())),
-            domestic_wan=yuan_to_wan(domestic or 0) or Decimal(0),
-            foreign_wusd=yuan_to_wan(foreign or 0) or Decimal(0),
-            invested_wan=yuan_to_wan(invested or 0) or Decimal(0),
+            domestic_wan=_wan(domestic),
+            foreign_wusd=_wan(foreign),
+            invested_wan=_wan(invested),
             worked=bool(worked),
             stopped=pid in stopped,
         ))
