@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from desk.core.glossary import Category, Flag, Stage
+from desk.core.glossary import Category, Flag, Metric, Stage
 from desk.core.metrics import (
     ClaimFacts,
     LeadFacts,
@@ -182,7 +182,9 @@ def report(ledger: Ledger, year: int, through: Month | None = None, *, today: da
     for task in ledger.tasks.of_year(year):
         rows = sorted(targets_by_task.get(task.id, []), key=lambda t: order.get(t.unit_id, 10**9))  # type: ignore[arg-type]
         result.tasks.append(task_progress(task, rows, names, values_for(None), as_of))
-    for goal in sorted(ledger.targets.of_year(year), key=lambda t: (order.get(t.unit_id, 10**9), t.metric.value)):
+    metrics = list(Metric)
+    goals = sorted(ledger.targets.of_year(year), key=lambda t: (order.get(t.unit_id, 10**9), metrics.index(t.metric)))
+    for goal in goals:
         result.targets.append(
             target_progress(goal, names.get(goal.unit_id, ""), values_for(goal.min_investment_wan), as_of)
         )

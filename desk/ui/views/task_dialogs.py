@@ -171,7 +171,7 @@ class TaskEditor(QDialog):
         form.addRow("指标类型", kind_row)
         deadline_row = QHBoxLayout()
         deadline_row.addWidget(self.deadline, 1)
-        deadline_row.addWidget(QLabel("写作"))
+        deadline_row.addWidget(QLabel("表中写作"))
         deadline_row.addWidget(self.deadline_text, 1)
         form.addRow("完成时限", deadline_row)
         form.addRow("责任单位", self.lead_units)

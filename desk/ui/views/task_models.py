@@ -4,6 +4,7 @@ the yearly targets and the problems. A few hundred rows at most, held in memory.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from functools import cache
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -270,6 +271,15 @@ class ListModel(QAbstractTableModel):
         return None
 
 
+def threshold_text(min_wan: Decimal | None) -> str:
+    """``10000`` → ``"1亿元以上"``, ``5000`` → ``"5,000万元以上"``."""
+    if min_wan is None:
+        return ""
+    if min_wan >= 10_000 and min_wan % 10_000 == 0:
+        return f"{format_value(min_wan / 10_000, IndicatorKind.AMOUNT_YI)}以上"
+    return f"{format_value(min_wan, IndicatorKind.AMOUNT_WAN)}以上"
+
+
 class TargetsModel(ListModel):
     HEADERS = ["单位", "指标", "起点总投资", "年度目标", "完成", "完成率", "进度", "备注"]
     NUMERIC = {3, 4, 5}
@@ -282,8 +292,7 @@ class TargetsModel(ListModel):
         if column == 1:
             return target.metric.label
         if column == 2:
-            return f"{format_value(target.min_investment_wan, IndicatorKind.AMOUNT_WAN)}以上" \
-                if target.min_investment_wan is not None else ""
+            return threshold_text(target.min_investment_wan)
         if column == 3:
             return format_metric(row.planned, target.metric)
         if column == 4:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QTableView,
     QTabWidget,
     QTreeView,
@@ -36,6 +35,7 @@ from desk.store.progress import default_through, report
 from desk.ui.taskman import Op
 from desk.ui.views.dialog_kit import keep_dialog
 from desk.ui.views.problems import ProblemsPage
+from desk.ui.views.sheet_dialog import SheetDialog
 from desk.ui.views.task_dialogs import ActualsDialog, TargetDialog, TaskEditor, assignable_units
 from desk.ui.views.task_models import LIGHT_COLOURS, BreakdownModel, Node, TargetsModel
 
@@ -60,6 +60,7 @@ class BreakdownPage(QWidget):
             ("delete", "删除任务", self.delete_task),
             ("actuals", "填报完成情况", self.enter_actuals),
             ("problem", "登记问题", self.new_problem),
+            ("sheet", "任务单与分解表…", self.open_sheets),
         ):
             button = QPushButton(label)
             button.setObjectName(f"task_{key}")
@@ -197,6 +198,14 @@ class BreakdownPage(QWidget):
             return None
         return keep_dialog(self, ActualsDialog(self, progress))  # type: ignore[return-value]
 
+    def open_sheets(self) -> SheetDialog | None:
+        """Export or print a unit's task sheet (the selected unit's, if a unit line is selected)."""
+        if self.view.report is None:
+            return None
+        node = self.selected()
+        unit_id = node.row.unit_id if node is not None and node.kind == "unit" and node.row is not None else None
+        return keep_dialog(self, SheetDialog(self, self.view.ledger, self.view.report, unit_id))  # type: ignore[return-value]
+
     def new_problem(self) -> None:
         progress = self.selected_task()
         if progress is None:
@@ -283,20 +292,19 @@ class TasksView(QWidget):
         today = self.today()
         title = QLabel("任务与目标")
         title.setObjectName("viewTitle")
-        self.year_box = QSpinBox()
+        self.year_box = QComboBox()
         self.year_box.setObjectName("taskYear")
-        self.year_box.setRange(2000, 2100)
-        self.year_box.setValue(today.year)
-        self.year_box.setSuffix(" 年")
+        for year in sorted(set(ledger.tasks.years()) | {today.year - 1, today.year, today.year + 1}):
+            self.year_box.addItem(f"{year}年", year)
+        self.year_box.setCurrentIndex(self.year_box.findData(today.year))
         self.through_box = QComboBox()
         self.through_box.setObjectName("taskThrough")
         self._fill_months()
-        self.year_box.valueChanged.connect(self._year_changed)
+        self.year_box.currentIndexChanged.connect(self._year_changed)
         self.through_box.currentIndexChanged.connect(lambda _: self.refresh())
         head = QHBoxLayout()
         head.addWidget(title)
         head.addSpacing(24)
-        head.addWidget(QLabel("年度"))
         head.addWidget(self.year_box)
         head.addWidget(QLabel("统计截至"))
         head.addWidget(self.through_box)
@@ -332,7 +340,7 @@ class TasksView(QWidget):
 
     # ------------------------------------------------------------ period
     def year(self) -> int:
-        return self.year_box.value()
+        return int(self.year_box.currentData())
 
     def through(self) -> Month:
         return Month(self.year(), int(self.through_box.currentData()))
@@ -392,6 +400,10 @@ class TasksView(QWidget):
             self.targets.new_target()
         else:
             self.problems.new_problem()
+
+    def action_print(self) -> None:
+        self.tabs.setCurrentWidget(self.breakdown)
+        self.breakdown.open_sheets()
 
     def show_overdue(self) -> None:
         self.tabs.setCurrentWidget(self.problems)
