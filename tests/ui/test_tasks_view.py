@@ -277,3 +277,84 @@ def test_a_resolved_problem_sent_back(view: TasksView, qtbot, demo: Ledger) -> N
     dialog.save()
     qtbot.waitUntil(lambda: demo.problems.get(problem.id).state == ProblemState.IN_PROGRESS, timeout=5000)
     assert demo.problems.history(problem.id)[0].summary.endswith("退回重办：已办结 → 办理中（仍有两户未签协议）")
+
+
+# ------------------------------------------------------------------------ sheets
+def test_task_sheet_exported_from_the_window(view: TasksView, qtbot, demo: Ledger, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    starts = next(t for t in view.report.tasks if t.task.metric == Metric.NEW_STARTS)  # type: ignore[union-attr]
+    unit = demo.units.by_name("西山街道").id
+    view.breakdown.select(starts.task.id, unit)
+    dialog = view.breakdown.open_sheets()
+    assert dialog.unit.currentText() == "西山街道"  # the selected unit's sheet
+    dialog.export(tmp_path / "西山街道任务单.xlsx")
+    qtbot.waitUntil(lambda: "已导出" in dialog.outcome.text(), timeout=5000)
+    ws = openpyxl.load_workbook(tmp_path / "西山街道任务单.xlsx").active
+    assert ws["A1"].value == "西山街道2026年招商引资及项目建设工作任务单"
+    dialog.all_units.setChecked(True)
+    dialog.with_progress.setChecked(True)
+    dialog.export(tmp_path / "分解表.pdf")
+    qtbot.waitUntil(lambda: "分解表.pdf" in dialog.outcome.text(), timeout=5000)
+    assert (tmp_path / "分解表.pdf").read_bytes().startswith(b"%PDF")
+    # A folder that does not exist: said in the dialog, nothing written.
+    dialog.export(tmp_path / "没有这个文件夹" / "x.pdf")
+    qtbot.waitUntil(lambda: "文件夹不存在" in dialog.error.text(), timeout=5000)
+
+
+def test_print_preview_prints_the_same_content(view: TasksView, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import subprocess
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    from desk.ui.printing import make_printer, paint
+
+    dialog = view.breakdown.open_sheets()
+    dialog.unit.setCurrentIndex(dialog.unit.findText("韩家店镇"))
+    preview = dialog.preview()
+    qtbot.addWidget(preview)
+    assert preview.windowTitle() == "打印预览 — 韩家店镇2026年招商引资及项目建设工作任务单"
+    book = dialog.book()
+    printer = make_printer(book)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert paint(book, printer) == 1
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(tmp_path / "printed.pdf"), "-"], capture_output=True, text=True).stdout
+        text = text.replace(" ", "")
+        funds = next(t for t in view.report.tasks if t.task.metric == Metric.DOMESTIC_FUNDS)  # type: ignore[union-attr]
+        actual = funds.show(funds.row_for(view.ledger.units.by_name("韩家店镇").id).actual)  # type: ignore[union-attr, arg-type]
+        for expected in ("韩家店镇2026年招商引资及项目建设工作任务单", "招商引资到位资金", actual, "签收日期", "第1页共1页"):
+            assert expected in text
+
+
+@pytest.mark.parametrize("shot", ["task-editor", "task-problems", "task-sheet", "task-print-preview"])
+def test_registered_screenshots_render(demo_path: Path, tmp_path: Path, desk_app, shot: str) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QImage
+
+    from desk.cli import main
+
+    out = tmp_path / f"{shot}.png"
+    assert main(["screenshot", "--ledger", str(demo_path), "--view", shot, str(out)]) == 0
+    assert QImage(str(out)).width() > 300
+
+
+def test_a_big_ledger_is_counted_in_the_background(qtbot, desk_app, demo: Ledger, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from desk.ui.views import tasks as tasks_module
+
+    monkeypatch.setattr(tasks_module, "SYNC_PROJECTS", 0)
+    win = MainWindow(demo, UiSettings(tmp_path / "s.ini"), lambda: TODAY)
+    qtbot.addWidget(win)
+    win.show()
+    page = win.show_section("tasks")
+    assert isinstance(page, TasksView)
+    qtbot.waitUntil(lambda: page.report is not None, timeout=10000)
+    assert page.report.through == "2026-10" and len(tree_rows(page)) > 8  # type: ignore[union-attr]
+    # Choosing another month counts again; only the latest answer is shown.
+    page.through_box.setCurrentIndex(2)
+    page.through_box.setCurrentIndex(5)
+    qtbot.waitUntil(lambda: page.report.through == "2026-06", timeout=10000)  # type: ignore[union-attr]
+    qtbot.wait(200)
+    assert page.report.through == "2026-06"  # type: ignore[union-attr]
+    win.taskman.shutdown()
