@@ -358,3 +358,23 @@ def test_a_big_ledger_is_counted_in_the_background(qtbot, desk_app, demo: Ledger
     qtbot.wait(200)
     assert page.report.through == "2026-06"  # type: ignore[union-attr]
     win.taskman.shutdown()
+
+
+def test_changes_made_elsewhere_are_counted_when_the_page_is_shown_again(window: MainWindow, view: TasksView, qtbot, demo: Ledger) -> None:  # type: ignore[no-untyped-def]
+    from desk.ui.taskman import Op
+
+    window.show_section("projects")
+    before = view.report
+    starts = next(t for t in before.tasks if t.task.metric == Metric.LEADER_HELPED)  # type: ignore[union-attr]
+    unit = starts.rows[0].unit_id
+    project = next(p for p in demo.projects.all() if p.unit_id == unit and not p.archived
+                   and "leader_helped" in {f.value for f in p.flags})
+    done: list[object] = []
+    Op(window, lambda ledger: ledger.projects.archive(project.id)).success(done.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    qtbot.wait(50)
+    assert view.report is before  # not recounted while hidden
+    window.show_section("tasks")
+    qtbot.waitUntil(lambda: view.report is not before, timeout=5000)
+    after = next(t for t in view.report.tasks if t.task.id == starts.task.id)  # type: ignore[union-attr]
+    assert after.row_for(unit).actual == starts.rows[0].actual - 1  # type: ignore[union-attr, operator]

@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -333,10 +334,25 @@ class TasksView(QWidget):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.timeout.connect(self.refresh)
+        self._stale = False
         taskman = getattr(window, "taskman", None)
         if taskman is not None:
-            taskman.changed.connect(lambda: self._refresh_timer.start(0))
+            taskman.changed.connect(self._ledger_changed)
         self.refresh()
+
+    def _ledger_changed(self) -> None:
+        # Recount only while the page is shown: counting a big ledger takes the worker a
+        # second, and it should not hold up the saves of other pages.
+        if self.isVisible():
+            self._refresh_timer.start(0)
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self._refresh_timer.start(0)
 
     # ------------------------------------------------------------ period
     def year(self) -> int:
