@@ -80,7 +80,7 @@ class BreakdownPage(QWidget):
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((300, 130, 110, 80, 110, 90, 110, 130, 80)):
+        for column, width in enumerate((250, 120, 100, 76, 100, 80, 100, 110, 76)):
             self.tree.setColumnWidth(column, width)
         self.tree.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.tree.doubleClicked.connect(lambda _: self._double_clicked())
