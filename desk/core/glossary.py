@@ -166,6 +166,33 @@ class Claim(LabeledEnum):
     COMPLETION = "completion", "竣工"
 
 
+class RecognitionStatus(LabeledEnum):
+    """Where a project stands in a year's recognition as of a month (the project table's column).
+
+    A claim made that month shows its verdict; a recognised new start of the year is then
+    watched by the dynamic review (动态考评, 盘锦2018 五.2): dropped when it stops or shows no
+    progress, counted again when it resumes, and a suspected false start if the year ends
+    before it resumes.
+    """
+
+    START_RECOGNISED = "start_recognised", "新开工认定"
+    START_REJECTED = "start_rejected", "新开工不予认定"
+    COMPLETION_RECOGNISED = "completion_recognised", "竣工认定"
+    COMPLETION_REJECTED = "completion_rejected", "竣工不予认定"
+    DROPPED = "dropped", "剔除"
+    RESUMED = "resumed", "复工复评"
+    SUSPECTED_FAKE = "suspected_fake", "疑似假开工"
+
+
+class MonthFilter(LabeledEnum):
+    """The claims made in one month, as the month's recognition summary counts them."""
+
+    CLAIMED = "claimed", "本月申报"
+    RECOGNISED = "recognised", "本月认定"
+    NOT_RECOGNISED = "not_recognised", "本月不予认定"
+    MISSING_FILES = "missing_files", "缺少证据材料"
+
+
 class AttachmentKind(LabeledEnum):
     PHOTO = "photo", "现场照片"
     DOCUMENT = "document", "文件资料"
@@ -279,6 +306,8 @@ ENUM_TITLES: dict[str, str] = {
     "ApprovalStatus": "办理状态",
     "Evidence": "认定证据",
     "Claim": "申报类型",
+    "RecognitionStatus": "认定状态",
+    "MonthFilter": "本月认定",
     "AttachmentKind": "附件类型",
     "LeadState": "线索状态",
     "LeadSource": "线索来源",
@@ -304,6 +333,8 @@ ALL_ENUMS: tuple[type[LabeledEnum], ...] = (
     ApprovalStatus,
     Evidence,
     Claim,
+    RecognitionStatus,
+    MonthFilter,
     AttachmentKind,
     LeadState,
     LeadSource,

@@ -34,7 +34,7 @@ VIEW_FACTORIES: dict[str, str] = {
     "tasks": "desk.ui.views.tasks:TasksView",
     "submission": "desk.ui.views.summary:SubmissionSummary",
     "stats": "desk.ui.views.summary:StatsSummary",
-    "settings": "desk.ui.views.summary:SettingsSummary",
+    "settings": "desk.ui.views.settings:SettingsView",
 }
 
 ViewFactory = Callable[["Ledger", QWidget], QWidget]
