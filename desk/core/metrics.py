@@ -10,7 +10,9 @@ Each indicator is defined so that a clerk can recount it by hand:
   completed in a month from January to the month counted, whose claim the rule profile
   recognises (desk.core.recognition), of a category the profile scores and with a total
   investment at or above the threshold (the profile's, e.g. 亿元以上; or a target's own).
-  A project counts once per year.
+  A new start must also still stand under the dynamic review (动态考评, 盘锦2018 五.2,
+  desk.core.review): one that stopped, showed no progress or went unreported is dropped
+  until it resumes. A project counts once per year.
 * **续建** (``continuing``): projects within the same scope started before the year and
   not completed before it (archived ones included, so that removing a stalled project
   from the pool does not improve the rate).
@@ -148,6 +150,7 @@ class ClaimFacts:
     month: Month
     claim: Claim
     recognised: bool
+    standing: bool = True  # a new start not dropped by the dynamic review (动态考评)
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,8 @@ def count_metrics(facts: LedgerFacts, year: int, through: Month, as_of: date, sc
     counted: set[tuple[int, Claim]] = set()
     for claim in sorted(facts.claims, key=lambda c: c.month):
         project = by_id.get(claim.project_id)
-        if project is None or claim.month.year != year or claim.month > through or not claim.recognised:
+        if project is None or claim.month.year != year or claim.month > through or not claim.recognised \
+                or not claim.standing:
             continue
         if (project.id, claim.claim) in counted or not scope.covers(project.category, project.total_wan):
             continue

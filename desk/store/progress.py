@@ -2,7 +2,8 @@
 
 The store reads the facts in a few aggregate queries (monthly figures are summed in SQL per
 project), asks the recognition engine about every claimed start and completion of the year
-(desk.store.recognition.month_checks), and hands plain data to the core.
+and their dynamic review (desk.store.recognition.year_reviews), and hands plain data to
+the core.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from desk.core.glossary import Category, Flag, Metric, Stage
+from desk.core.glossary import Category, Claim, Flag, Metric, RecognitionStatus, Stage
 from desk.core.metrics import (
     ClaimFacts,
     LeadFacts,
@@ -27,8 +28,9 @@ from desk.core.models import TaskTarget
 from desk.core.periods import Month
 from desk.core.progress import Report, target_progress, task_progress
 from desk.core.recognition import Profile
+from desk.core.review import COUNTING, ClaimResult, YearReview
 from desk.store.ledger import Ledger
-from desk.store.recognition import current_profile, month_checks
+from desk.store.recognition import current_profile, year_reviews
 
 WORKING = tuple(s.value for s in (Stage.NEW_START, Stage.CONSTRUCTION, Stage.RESUMED, Stage.COMPLETED))
 
@@ -116,10 +118,11 @@ def load_facts(ledger: Ledger, year: int, through: Month, profile: Profile | Non
     claims = []
     profile = profile or current_profile(ledger)
     if through.year == year:
-        for month in through.months_of_year_until():
-            for check in month_checks(ledger, str(month), profile):
-                claims.append(ClaimFacts(check.project.id, month, check.claim,  # type: ignore[arg-type]
-                                         check.verdict.recognised))
+        for pid, review in year_reviews(ledger, str(through), profile).items():
+            for result in review.claims:
+                if result.month <= str(through):
+                    claims.append(ClaimFacts(pid, Month.parse(result.month), result.claim, result.verdict.recognised,
+                                             standing=_start_stands(review, result, str(through))))
     leads = [
         LeadFacts(unit_id, date.fromisoformat(visit) if visit else None)
         for unit_id, visit in ledger.conn.execute(
@@ -136,6 +139,20 @@ def load_facts(ledger: Ledger, year: int, through: Month, profile: Profile | Non
         )
     ]
     return LedgerFacts(projects, claims, leads, trips)
+
+
+def _start_stands(review: YearReview, result: ClaimResult, through: str) -> bool:
+    """Whether a recognised new start still stands at the end of ``through`` under the dynamic
+    review (desk.core.review: dropped when stopped, without progress or unreported; counted
+    again once resumed). This is ``YearReview.start_counts_at`` without its size test, which
+    the scope of each count applies instead (a target may set its own threshold)."""
+    if result.claim != Claim.NEW_START:
+        return True
+    if not result.verdict.recognised:
+        return False
+    settled = (RecognitionStatus.COMPLETION_RECOGNISED, RecognitionStatus.COMPLETION_REJECTED)
+    statuses = [e.status for e in review.events if result.month <= e.month <= through and e.status not in settled]
+    return bool(statuses) and statuses[-1] in COUNTING
 
 
 def profile_scope(profile: Profile, min_total_wan: Decimal | None = None) -> Scope:
@@ -164,12 +181,19 @@ def report(ledger: Ledger, year: int, through: Month | None = None, *, today: da
     as_of = counting_date(through, today)
     profile = current_profile(ledger)
     facts = load_facts(ledger, year, through, profile)
-    scopes: dict[Decimal | None, Values] = {}
+    counted: dict[Scope, Values] = {}
 
-    def values_for(threshold: Decimal | None) -> Values:
-        if threshold not in scopes:
-            scopes[threshold] = count_metrics(facts, year, through, as_of, profile_scope(profile, threshold))
-        return scopes[threshold]
+    def values_for(threshold: Decimal | None, metric: Metric | None = None) -> Values:
+        scope = profile_scope(profile)
+        if threshold is not None:
+            # A target's own threshold narrows only what it counts (签约亿元以上 vs 新开工亿元以上),
+            # so targets that differ only elsewhere share one count.
+            signed = metric in (Metric.SIGNED_PROJECTS, Metric.SIGNED_INVESTMENT)
+            scope = Scope(scope.min_total_wan if signed else threshold, scope.categories,
+                          signed_min_wan=threshold if signed else Decimal(0))
+        if scope not in counted:
+            counted[scope] = count_metrics(facts, year, through, as_of, scope)
+        return counted[scope]
 
     names = ledger.units.names()
     result = Report(year=year, as_of=as_of, through=str(through))
@@ -186,7 +210,7 @@ def report(ledger: Ledger, year: int, through: Month | None = None, *, today: da
     goals = sorted(ledger.targets.of_year(year), key=lambda t: (order.get(t.unit_id, 10**9), metrics.index(t.metric)))
     for goal in goals:
         result.targets.append(
-            target_progress(goal, names.get(goal.unit_id, ""), values_for(goal.min_investment_wan), as_of)
+            target_progress(goal, names.get(goal.unit_id, ""), values_for(goal.min_investment_wan, goal.metric), as_of)
         )
     return result
 

@@ -24,6 +24,16 @@ NOT_TOURISM_START = "EXISTS (SELECT 1 FROM json_each(m.evidence) e WHERE e.value
 TOURISM_START = "EXISTS (SELECT 1 FROM json_each(m.evidence) e WHERE e.value = 'construction_on_site')"
 
 
+# 动态考评 (五.2): a start stands if the last month watched after it — up to the month
+# counted, or to the month before it reports 竣工/投产 — was reported, not 停工, with investment.
+LAST_WATCHED = f"""coalesce((SELECT strftime('%Y-%m', min(c.month) || '-01', '-1 month') FROM project_months c
+    WHERE c.project_id = m.project_id AND c.month > m.month AND c.month <= '{THROUGH}'
+      AND c.stage IN ('completed', 'production')), '{THROUGH}')"""
+STILL_STANDING = f"""({LAST_WATCHED} <= m.month OR EXISTS (SELECT 1 FROM project_months w
+    WHERE w.project_id = m.project_id AND w.month = {LAST_WATCHED}
+      AND w.stage <> 'stopped' AND w.invested_month_yuan > 0))"""
+
+
 def has_all(*evidence: str) -> str:
     return " AND ".join(
         f"EXISTS (SELECT 1 FROM json_each(m.evidence) e WHERE e.value = '{item}')" for item in evidence
@@ -45,7 +55,8 @@ HAND_COUNTS: dict[Metric, str] = {
         SELECT count(DISTINCT p.id) FROM ({first_claims('new_start')}) m JOIN projects p ON p.id = m.project_id
         WHERE p.unit_id = :unit AND p.total_investment_yuan >= 100000000 AND p.category <> 'other'
           AND m.invested_month_yuan > 0
-          AND ((p.category = 'tourism' AND {TOURISM_START}) OR (p.category <> 'tourism' AND {NOT_TOURISM_START}))""",
+          AND ((p.category = 'tourism' AND {TOURISM_START}) OR (p.category <> 'tourism' AND {NOT_TOURISM_START}))
+          AND {STILL_STANDING}""",
     Metric.COMPLETIONS: f"""
         SELECT count(DISTINCT p.id) FROM ({first_claims('completed')}) m JOIN projects p ON p.id = m.project_id
         WHERE p.unit_id = :unit AND p.total_investment_yuan >= 100000000 AND p.category <> 'other'
@@ -314,3 +325,60 @@ def test_report_lights_at_two_counting_months(demo: Ledger) -> None:
 def test_default_counting_month_is_the_latest_reported(demo: Ledger) -> None:
     assert default_through(demo, YEAR) == Month(2026, 10)
     assert default_through(demo, 2025) == Month(2025, 12)
+
+
+def test_a_new_start_that_stops_is_dropped_until_it_resumes(demo: Ledger) -> None:
+    """盘锦2018 五.2 through the recognition engine's dynamic review: the count follows it."""
+    values = metric_values(demo, YEAR, Month.parse(THROUGH))
+    unit, project_id = next(
+        (unit, pid) for unit, found in sorted(values.items()) for pid in found.get(Metric.NEW_STARTS,
+                                                                                  MetricValue(None)).project_ids
+        if demo.months.get_for(pid, "2026-09") is not None
+        and demo.months.get_for(pid, "2026-09").stage.value == "construction"  # type: ignore[union-attr]
+    )
+    before = values[unit][Metric.NEW_STARTS].value
+
+    def counted() -> tuple[Decimal | None, int]:
+        found = metric_values(demo, YEAR, Month.parse(THROUGH))[unit][Metric.NEW_STARTS]
+        return found.value, demo.conn.execute(HAND_COUNTS[Metric.NEW_STARTS], {"unit": unit}).fetchone()[0]
+
+    october = demo.months.get_for(project_id, THROUGH)
+    assert october is not None
+    from desk.core.glossary import Stage
+
+    demo.months.save(dataclasses.replace(october, stage=Stage.STOPPED, invested_month_wan=Decimal(0),
+                                         invested_ytd_wan=october.invested_ytd_wan - october.invested_month_wan))
+    assert counted() == (before - 1, before - 1)  # type: ignore[operator]
+    # Stopped in September, building again in October: resumed, counted again.
+    september = demo.months.get_for(project_id, "2026-09")
+    assert september is not None
+    demo.months.save(dataclasses.replace(september, stage=Stage.STOPPED, invested_month_wan=Decimal(0),
+                                         invested_ytd_wan=september.invested_ytd_wan - september.invested_month_wan))
+    demo.months.save(october)
+    assert counted() == (before, before)
+
+
+def test_a_target_with_its_own_threshold_counts_its_own_scope(demo: Ledger) -> None:
+    from desk.core.models import Target
+
+    units = [u.id for u in demo.units.all() if u.kind.value in ("township", "street")]
+    for unit in units:
+        demo.targets.add(Target(unit, YEAR, Metric.NEW_STARTS, Decimal(5), min_investment_wan=Decimal(5000)))
+        demo.targets.add(Target(unit, YEAR, Metric.SIGNED_PROJECTS, Decimal(1), min_investment_wan=Decimal(10000)))
+    result = report(demo, YEAR)
+    looser = HAND_COUNTS[Metric.NEW_STARTS].replace(">= 100000000", ">= 50000000")
+    bigger_signed = HAND_COUNTS[Metric.SIGNED_PROJECTS].replace("WHERE p.unit_id = :unit",
+                                                                "WHERE p.unit_id = :unit AND p.total_investment_yuan >= 100000000")
+    seen_more = False
+    for unit in units:
+        mine = {(t.target.metric, t.target.min_investment_wan): t.row.actual for t in result.targets
+                if t.target.unit_id == unit}
+        wide = demo.conn.execute(looser, {"unit": unit}).fetchone()[0]
+        assert mine[(Metric.NEW_STARTS, Decimal(5000))] == wide
+        assert mine[(Metric.NEW_STARTS, Decimal(10000))] == demo.conn.execute(
+            HAND_COUNTS[Metric.NEW_STARTS], {"unit": unit}).fetchone()[0]
+        seen_more = seen_more or wide > mine[(Metric.NEW_STARTS, Decimal(10000))]
+        assert mine[(Metric.SIGNED_PROJECTS, Decimal(10000))] == demo.conn.execute(bigger_signed, {"unit": unit}).fetchone()[0]
+        assert mine[(Metric.SIGNED_PROJECTS, None)] == demo.conn.execute(
+            HAND_COUNTS[Metric.SIGNED_PROJECTS], {"unit": unit}).fetchone()[0]
+    assert seen_more  # the demo has 5000万–1亿 starts that only the looser target counts
