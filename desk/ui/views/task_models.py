@@ -200,10 +200,10 @@ class BreakdownModel(QAbstractItemModel):
             return row.light.label
         if node.kind == "unit":
             if column == 9:
-                if task.indicator == IndicatorKind.TEXT:
+                # The task's line says how it is counted; a unit's line only adds its note.
+                if task.indicator == IndicatorKind.TEXT or row.computed:
                     return row.note
-                source = "台账自动统计" if row.computed else "手工填报"
-                return f"{source}：{row.note}" if row.note else source
+                return f"手工填报：{row.note}" if row.note else ""
             return ""
         if column == 5:
             return task.deadline_text or (task.deadline.isoformat() if task.deadline else "")
