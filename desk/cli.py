@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "desk.commands.gui",
     "desk.commands.standards",
     "desk.commands.selftest",
+    "desk.commands.tasks",
 ]
 
 EXIT_USAGE = 2

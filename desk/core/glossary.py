@@ -262,6 +262,28 @@ class Metric(LabeledEnum):
     FIXED_ASSET_INVESTMENT = "fixed_asset_investment", "完成固定资产投资"
 
 
+class Light(LabeledEnum):
+    """A target's progress against the time elapsed (the traffic light; desk.core.progress)."""
+
+    DONE = "done", "已完成"
+    GREEN = "green", "进度正常"
+    AMBER = "amber", "略有滞后"
+    RED = "red", "明显滞后"
+    NONE = "none", "未设指标"
+    UNREPORTED = "unreported", "未填报"
+
+
+class DueState(LabeledEnum):
+    """Where a problem stands against its deadline (限时办结、超时预警; desk.core.problems)."""
+
+    OVERDUE = "overdue", "已超时"
+    DUE_SOON = "due_soon", "即将到期"
+    ON_TIME = "on_time", "未到期"
+    NO_DEADLINE = "no_deadline", "未设时限"
+    DONE_ON_TIME = "done_on_time", "按期办结"
+    DONE_LATE = "done_late", "超期办结"
+
+
 class SubmissionStatus(LabeledEnum):
     DRAFT = "draft", "待报送"
     SUBMITTED = "submitted", "已报送"
@@ -294,6 +316,8 @@ ENUM_TITLES: dict[str, str] = {
     "IndicatorKind": "指标类型",
     "TaskStatus": "任务状态",
     "Metric": "统计指标",
+    "Light": "进度状态",
+    "DueState": "时限状态",
     "SubmissionStatus": "报送状态",
     "IdentitySource": "证书来源",
 }
@@ -319,6 +343,8 @@ ALL_ENUMS: tuple[type[LabeledEnum], ...] = (
     IndicatorKind,
     TaskStatus,
     Metric,
+    Light,
+    DueState,
     SubmissionStatus,
     IdentitySource,
 )
@@ -425,10 +451,14 @@ FIELD_LABELS: dict[str, str] = {
     "planned_text": "计划指标说明",
     "actual_manual": "手工填报完成值",
     "value": "目标值",
+    "min_investment_wan": "起点总投资(万元)",
     "title": "问题",
     "detail": "问题描述",
     "owner_unit": "责任单位",
     "resolution": "办结情况",
+    "progress_note": "办理进展",
+    "closed_on": "办结日期",
+    "created_on": "登记日期",
     "task_id": "任务",
 }
 

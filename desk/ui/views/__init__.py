@@ -31,7 +31,7 @@ SECTION_LABELS = dict(SECTIONS)
 VIEW_FACTORIES: dict[str, str] = {
     "projects": "desk.ui.views.summary:ProjectsSummary",
     "leads": "desk.ui.views.summary:LeadsSummary",
-    "tasks": "desk.ui.views.summary:TasksSummary",
+    "tasks": "desk.ui.views.tasks:TasksView",
     "submission": "desk.ui.views.summary:SubmissionSummary",
     "stats": "desk.ui.views.summary:StatsSummary",
     "settings": "desk.ui.views.settings:SettingsView",
