@@ -108,6 +108,7 @@ PRODUCTS: dict[Category, list[str]] = {
 }
 FORMS = ["年产{n}万吨{p}项目", "{p}生产线建设项目", "{p}产业园项目", "{p}扩建项目", "{p}技术改造项目"]
 PROGRESS: dict[Stage, list[str]] = {
+    Stage.RESERVE: ["项目洽谈中，正在编制项目建议书", "已对接投资意向，正在商谈合作条件"],
     Stage.SIGNED: ["已签订投资协议，正在办理工商注册", "已完成企业注册，正在编制可研报告"],
     Stage.PRELIMINARY: ["正在办理用地手续", "环评已公示，正在办理施工许可", "已完成规划设计，正在招标"],
     Stage.NEW_START: ["已完成桩基施工", "基础开槽完成，正在浇筑垫层", "现场施工人员120人，主体基础施工中"],
@@ -250,10 +251,16 @@ class _Builder:
         history: list[tuple[Stage | None, Stage, date]] = []
         if story in ("reserve", "signed", "preliminary"):
             stage = {"reserve": Stage.RESERVE, "signed": Stage.SIGNED, "preliminary": Stage.PRELIMINARY}[story]
-            history.append((None, stage, date(year - 1, rng.randint(6, 12), rng.randint(1, 28))))
+            entered = date(year - 1, rng.randint(6, 12), rng.randint(1, 28))
+            history.append((None, stage if stage != Stage.SIGNED else Stage.RESERVE, entered))
+            if stage == Stage.SIGNED:
+                # Signed this year (签约注册项目 count toward this year's targets), in the reserve
+                # before; from the same random draws, so that the rest of the demo stays as it was.
+                signed_on = months[min(entered.month - 6, len(months) - 1)].day(entered.day)
+                history.append((Stage.RESERVE, Stage.SIGNED, signed_on))
             if stage != Stage.RESERVE:
                 for m in months:
-                    stage_by_month[m] = stage
+                    stage_by_month[m] = stage if stage != Stage.SIGNED or m >= Month.of(signed_on) else Stage.RESERVE
         elif story == "production":
             stage = Stage.PRODUCTION
             started = date(year - 2, rng.randint(3, 9), rng.randint(1, 28))
