@@ -22,6 +22,7 @@ from desk import paths
 from desk.core.errors import DeskError
 
 BUNDLED_KEY = "bundled"
+SETTING = "pdf_font"  # the ledger setting holding the chosen key, shared by every form
 BUNDLED_FILE = "wqy-microhei.ttf"
 
 # file name → (label the clerk sees, the family name Excel knows it by)
