@@ -40,7 +40,7 @@ Progress = Callable[[str, int, int], None]
 STEPS = 6
 
 # ledger settings
-FONT_SETTING = "report_font"
+FONT_SETTING = fonts.SETTING  # shared with the task sheets
 SEAL_SETTING = "seal_sha256"
 PEOPLE_SETTINGS = ("report_filled_by", "report_reviewed_by", "report_head")
 
