@@ -223,6 +223,16 @@ def indicator_book(rows: int = 0) -> Book:
     return Book([Form("招商", "招商引资情况表", [flows, visits])])
 
 
+def test_a_column_may_keep_its_format_in_a_row_that_has_its_own(tmp_path: Path) -> None:
+    table = Table([Column("任务", 12), Column("完成值", 10, number_format=AMOUNT),
+                   Column("完成率", 10, number_format=PERCENT, takes_row_format=False)],
+                  [Row.data("签约项目", 12, Decimal("0.75"), number_format=COUNT)])
+    ws = openpyxl.load_workbook(write_xlsx(Book([Form("任务", "任务", [table])]), tmp_path / "t.xlsx"))["任务"]
+    assert (ws["C4"].number_format, ws["D4"].number_format) == (COUNT, PERCENT)
+    if POPPLER:
+        assert "1签约项目1275.0%" in pdf_text(write_pdf(Book([Form("任务", "任务", [table])]), tmp_path / "t.pdf"))[0]
+
+
 def test_a_row_may_format_its_numbers_its_own_way(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(write_xlsx(indicator_book(), tmp_path / "i.xlsx"))["招商"]
     assert (ws["A5"].value, ws["C5"].value, ws["C5"].number_format) == (1, 18, COUNT)

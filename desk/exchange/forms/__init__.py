@@ -43,7 +43,8 @@ The pieces (``desk.exchange.forms.model``):
   (``"left"``/``"center"``/``"right"``, default right for numbers); ``number_format`` in
   Excel notation (``AMOUNT`` ``#,##0.00``, ``AMOUNT0``, ``COUNT``, ``PERCENT``, ``DECIMAL2``,
   ``DATE``; ``None`` for text — the PDF formats numbers the same way); ``group`` to sit
-  under a merged upper header with its neighbours of the same group; ``wrap``.
+  under a merged upper header with its neighbours of the same group; ``wrap``;
+  ``takes_row_format=False`` keeps the column's own format in a row that has one.
 * :class:`Table` — ``columns``, ``rows`` (a plain list of cells is a data row;
   :meth:`Row.section` and :meth:`Row.total` make heading and 合计 rows whose label spans the
   序号 column and the blank cells after it, so subtotals stay in their columns;

@@ -52,6 +52,7 @@ class Column:
     number_format: str | None = None  # None: text
     group: str | None = None
     wrap: bool = True
+    takes_row_format: bool = True  # False keeps this column's format when a row has its own (a 完成率)
 
     @property
     def alignment(self) -> Align:

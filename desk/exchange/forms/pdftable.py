@@ -191,6 +191,7 @@ class TableLayout:
         aligns = [c.alignment for c in columns]
         formats = [c.number_format for c in columns]
         wraps = [c.wrap and not c.number_format for c in columns]
+        takes = [c.takes_row_format for c in columns]
         label_at = table.label_index
         for kind, values, row_format in rendered:
             span_last = table.label_span(kind, values)
@@ -206,7 +207,7 @@ class TableLayout:
                 value = values[index]
                 if value is None or value == "":
                     continue
-                if row_format and is_number(value) and index >= label_at:  # never the 序号
+                if row_format and is_number(value) and index >= label_at and takes[index]:  # never 序号
                     cells.append(self._cell(index, index, format_value(value, row_format), aligns[index],
                                             wrap=False))
                 else:

@@ -378,7 +378,7 @@ class _SheetWriter:
             kind_styles = col_styles[kind]
             if row_format:
                 kind_styles = [styles.get(kinds[kind], c.alignment, row_format, False)
-                               if is_number(v) and i >= label_at else s  # never the 序号
+                               if is_number(v) and i >= label_at and c.takes_row_format else s  # never 序号
                                for i, (c, v, s) in enumerate(zip(columns, values, kind_styles, strict=True))]
             lines = 1
             for i in text_columns:
