@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from desk.core.glossary import Claim, Flag, IndicatorKind, Metric, ProblemState, Stage, TaskGroup
+from desk.core.glossary import IndicatorKind, ProblemState, TaskGroup
 from desk.core.models import Problem
 from desk.core.periods import Month
-from desk.exchange.forms import AMOUNT, AMOUNT0, Column, Row, Table
+from desk.core.progress import INDICATOR_UNITS
+from desk.exchange.forms import AMOUNT, AMOUNT0, PERCENT, Column, Row, Table
 from desk.exchange.forms.model import Cell
 from desk.exchange.submission.monthdata import MonthData
 from desk.exchange.submission.schedule import CHINESE_NUMBERS
 from desk.store.ledger import Ledger
-from desk.store.recognition import month_checks
-
-INDICATOR_FORMATS = {
-    IndicatorKind.COUNT: AMOUNT0, IndicatorKind.AMOUNT_WAN: AMOUNT, IndicatorKind.AMOUNT_YI: AMOUNT,
-    IndicatorKind.AMOUNT_USD_YI: AMOUNT, IndicatorKind.RATE: "0.0",
-}
-INDICATOR_UNITS = {
-    IndicatorKind.COUNT: "项", IndicatorKind.AMOUNT_WAN: "万元", IndicatorKind.AMOUNT_YI: "亿元",
-    IndicatorKind.AMOUNT_USD_YI: "亿美元", IndicatorKind.RATE: "%", IndicatorKind.TEXT: "",
-}
 
 
 def _wan(yuan: int | None) -> Decimal:
@@ -126,113 +116,53 @@ def investment_tables(data: MonthData) -> list[Table]:
 
 
 # ------------------------------------------------------------------------- 任务完成情况
-def _to_indicator(value_wan: Decimal, indicator: IndicatorKind) -> Decimal:
-    if indicator in (IndicatorKind.AMOUNT_YI, IndicatorKind.AMOUNT_USD_YI):
-        return value_wan / 10000
-    return value_wan
-
-
-def ledger_counts(ledger: Ledger, month: Month) -> dict[Metric, Decimal]:
-    """What the ledger itself counts for the year up to the end of ``month`` (万元 for money)."""
-    conn = ledger.conn
-    first, last = Month(month.year, 1).first_day.isoformat(), month.last_day.isoformat()
-    starts = completions = 0
-    for m in month.months_of_year_until():
-        for check in month_checks(ledger, str(m)):
-            if check.verdict.recognised and check.verdict.counted:
-                if check.claim == Claim.NEW_START:
-                    starts += 1
-                else:
-                    completions += 1
-    signed = conn.execute(
-        "SELECT count(*), sum(total_investment_yuan) FROM projects WHERE id IN (SELECT project_id FROM"
-        " stage_changes WHERE to_stage = 'signed' AND on_date BETWEEN ? AND ?)", (first, last)).fetchone()
-    sums = conn.execute(
-        "SELECT sum(invested_month_yuan), sum(domestic_funds_yuan), sum(foreign_funds_usd) FROM project_months"
-        " WHERE month BETWEEN ? AND ?", (str(Month(month.year, 1)), str(month))).fetchone()
-    helped = conn.execute(
-        "SELECT count(*) FROM projects WHERE archived = 0 AND stage NOT IN ('reserve', 'production')"
-        " AND EXISTS (SELECT 1 FROM json_each(projects.flags) WHERE value = ?)", (Flag.LEADER_HELPED.value,)
-    ).fetchone()[0]
-    return {
-        Metric.NEW_STARTS: Decimal(starts),
-        Metric.COMPLETIONS: Decimal(completions),
-        Metric.SIGNED_PROJECTS: Decimal(signed[0] or 0),
-        Metric.SIGNED_INVESTMENT: _wan(signed[1]),
-        Metric.FIXED_ASSET_INVESTMENT: _wan(sums[0]),
-        Metric.DOMESTIC_FUNDS: _wan(sums[1]),
-        Metric.FOREIGN_FUNDS: _wan(sums[2]),
-        Metric.LEADS: Decimal(conn.execute("SELECT count(*) FROM leads WHERE visit_date BETWEEN ? AND ?",
-                                           (first, last)).fetchone()[0]),
-        Metric.VISITS: Decimal(conn.execute("SELECT coalesce(sum(companies_visited), 0) FROM trips"
-                                            " WHERE start_on BETWEEN ? AND ?", (first, last)).fetchone()[0]),
-        Metric.LEADER_HELPED: Decimal(helped),
-        Metric.RESERVE_PACKAGED: Decimal(conn.execute(
-            "SELECT count(*) FROM projects WHERE archived = 0 AND stage = ?", (Stage.RESERVE.value,)).fetchone()[0]),
-    }
-
-
-MONEY_METRICS = {Metric.SIGNED_INVESTMENT, Metric.FIXED_ASSET_INVESTMENT, Metric.DOMESTIC_FUNDS,
-                 Metric.FOREIGN_FUNDS}
+INDICATOR_FORMATS = {
+    IndicatorKind.COUNT: AMOUNT0, IndicatorKind.AMOUNT_WAN: AMOUNT, IndicatorKind.AMOUNT_YI: AMOUNT,
+    IndicatorKind.AMOUNT_USD_YI: AMOUNT, IndicatorKind.RATE: "0.0",
+}
 
 
 def tasks_table(data: MonthData) -> tuple[Table, str]:
+    """Every task of the year: the plan, its split, and the progress the 任务与目标 section
+    counts (desk.store.progress) up to the report month — the same figures in both places."""
+    from desk.store.progress import report
+
     ledger, month = data.ledger, data.month
-    tasks = ledger.tasks.of_year(month.year)
-    targets: dict[int, list[Any]] = defaultdict(list)
-    for target in ledger.task_targets.all():
-        targets[target.task_id].append(target)
-    counts = ledger_counts(ledger, month)
+    result = report(ledger, month.year, month, today=data.today)
     own = ledger.unit_id
     rows: list[Row] = []
     number = 0
     for group in TaskGroup:
-        chosen = [t for t in tasks if t.section == group]
+        chosen = [p for p in result.tasks if p.task.section == group]
         if not chosen:
             continue
         rows.append(Row.section(f"{CHINESE_NUMBERS[number]}、{group.label}（{len(chosen)}项）"))
         number += 1
-        for task in chosen:
-            mine = [t for t in targets.get(task.id or 0, []) if t.unit_id == own]
-            split = targets.get(task.id or 0, [])
-            unit = INDICATOR_UNITS[task.indicator]
-            planned: Decimal | None = None
-            if mine and mine[0].planned is not None:
-                planned = mine[0].planned
-            elif split and task.indicator != IndicatorKind.RATE:
-                planned = sum((t.planned for t in split if t.planned is not None), Decimal(0))
-            elif split and len({t.planned for t in split}) == 1:
-                planned = split[0].planned
-            split_text = "，".join(
-                f"{data.unit_names.get(t.unit_id, '')}{_plain(t.planned)}{unit}" if t.planned is not None
-                else f"{data.unit_names.get(t.unit_id, '')}{t.planned_text}" for t in split if t.unit_id != own
-            )
-            manual_values = [t.actual_manual for t in (mine or split) if t.actual_manual is not None]
-            manual = sum(manual_values, Decimal(0)) if manual_values else None
-            counted: Decimal | None = None
-            if task.metric is not None and task.metric in counts:
-                counted = counts[task.metric]
-                if task.metric in MONEY_METRICS:
-                    counted = _to_indicator(counted, task.indicator)
+        for progress in chosen:
+            task = progress.task
+            line = progress.row_for(own) or progress.total
+            split = "，".join(f"{r.unit_name}{progress.show(r.planned) or r.planned_text}"
+                             for r in progress.rows if r.unit_id != own)
+            source = "" if line.actual is None else "台账统计" if line.computed else "单位填报"
             deadline = task.deadline_text or (task.deadline.isoformat() if task.deadline else "")
-            rows.append(Row.data(task.name, task.content, unit, planned, split_text or task.note, manual, counted,
-                                 deadline, task.lead_units, task.status.label,
-                                 number_format=INDICATOR_FORMATS.get(task.indicator)))
+            rows.append(Row.data(
+                task.name, task.content, INDICATOR_UNITS[task.indicator], line.planned,
+                split or line.planned_text or task.note, line.actual, line.ratio, line.light.label, source,
+                deadline, task.lead_units, number_format=INDICATOR_FORMATS.get(task.indicator)))
     table = Table(
-        [Column("任务名称", 18), Column("任务内容", 24), Column("单位", 6, "center"),
-         Column("计划指标", 10, "right"), Column("分解指标", 30), Column("手工填报", 10, "right", group="完成情况"),
-         Column("台账统计", 10, "right", group="完成情况"), Column("完成时限", 9, "center"),
-         Column("责任单位", 12, "center"), Column("状态", 8, "center")],
+        [Column("任务名称", 16), Column("任务内容", 22), Column("单位", 6, "center"),
+         Column("计划指标", 10, "right"), Column("分解指标", 28),
+         Column("完成值", 10, "right", group="完成情况"),
+         Column("完成率", 9, number_format=PERCENT, group="完成情况", takes_row_format=False),
+         Column("进度", 10, "center", group="完成情况"), Column("数据来源", 10, "center", group="完成情况"),
+         Column("完成时限", 9, "center"), Column("责任单位", 11, "center")],
         rows, serial="section", empty_text=f"台账中没有{month.year}年的任务",
     )
-    note = ("注：“台账统计”为本台账中可直接计数的年度累计数（截至本月）：新开工、竣工按认定标准认定并计入目标的项目计，"
-            "签约项目按转入签约阶段的日期计，资金为各项目月报合计；复工率等需专门口径的指标不在此列，以任务考核为准。")
+    as_of = result.as_of
+    note = (f"注：完成情况截至{as_of.year}年{as_of.month}月{as_of.day}日，与“任务与目标”口径相同：新开工、竣工等"
+            "按认定标准（含动态考评）由台账统计，其余由责任单位填报；完成率不低于时间进度为进度正常，"
+            "落后10个百分点以内为略有滞后，更多为明显滞后。")
     return table, note
-
-
-def _plain(value: Decimal) -> str:
-    value = value.normalize()
-    return format(value, "f") if value != value.to_integral_value() else str(value.quantize(Decimal(1)))
 
 
 # ---------------------------------------------------------------------------- 存在问题
