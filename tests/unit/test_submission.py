@@ -13,6 +13,7 @@ import pytest
 from desk import __version__
 from desk.core.errors import RefusedError, ValidationError
 from desk.core.glossary import SubmissionStatus
+from desk.core.periods import Month
 from desk.exchange.submission import identity, package, versions
 from desk.exchange.submission.manifest import file_sha256, workbook_hashes
 from desk.exchange.submission.report import SHEETS
@@ -85,6 +86,12 @@ def test_the_workbook_is_the_fixed_form_with_every_project_of_the_month(keyed: L
     assert {"一、招商引资主要指标", "二、本月拜访企业及招商线索", "三、本月签约项目", "拜访企业", "到位内资"} <= set(investment)
     tasks = [c.value for row in wb["任务完成情况"].iter_rows() for c in row if c.value is not None]
     assert "招商引资到位资金" in tasks and "一、招商引资工作任务（4项）" in tasks
+    from desk.store.progress import report
+
+    counted = next(p for p in report(keyed, 2026, Month(2026, 10)).tasks if p.task.name == "新开工亿元以上产业项目")
+    line = next(r for r in wb["任务完成情况"].iter_rows(values_only=True) if r[1] == "新开工亿元以上产业项目")
+    assert Decimal(str(line[6])) == counted.total.actual and line[9] == "台账统计"
+    assert line[8] == counted.total.light.label
     problems = [c.value for row in wb["存在问题"].iter_rows() for c in row if isinstance(c.value, str)]
     assert any(p.startswith("超时") for p in problems)
 
