@@ -128,6 +128,14 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     assert ws["B5"].value == "正常名称"
 
 
+def test_a_narrow_form_keeps_every_name_of_the_signature_line(tmp_path: Path) -> None:
+    form = Form("窄表", "窄表", [Table([Column("名称", 20)], [["甲"]])],
+                signatures=Signatures("张三", "李四", "王五", date(2026, 11, 15)))
+    ws = openpyxl.load_workbook(write_xlsx(Book([form]), tmp_path / "n.xlsx"))["窄表"]
+    last = [c.value for c in ws[ws.max_row] if c.value]
+    assert len(last) == 1 and all(name in last[0] for name in ("张三", "李四", "王五", "2026年11月15日"))
+
+
 def test_an_empty_table_says_so_across_its_width(tmp_path: Path) -> None:
     form = Form("认定表", "新开工项目认定表", [Table(COLUMNS, [], empty_text="本月无申报新开工项目")])
     ws = openpyxl.load_workbook(write_xlsx(Book([form]), tmp_path / "e.xlsx"))["认定表"]

@@ -419,13 +419,15 @@ class _SheetWriter:
         n = self.ncols
         style = self.styles.get("sign")
         cells: list[Any] = [None] * n
-        bounds = [round(i * n / len(items)) for i in range(len(items) + 1)]
         merges = []
-        for (label, name), first, nxt in zip(items, bounds, bounds[1:], strict=False):
-            if nxt <= first:
-                continue
-            cells[first] = self._cell(f"{label}：{name}", style)
-            merges.append((first, nxt - 1))
+        if n < len(items):  # too few columns to spread the names: one line across the form
+            cells[0] = self._cell("　　".join(f"{label}：{name}" for label, name in items), style)
+            merges.append((0, n - 1))
+        else:
+            bounds = [round(i * n / len(items)) for i in range(len(items) + 1)]
+            for (label, name), first, nxt in zip(items, bounds, bounds[1:], strict=False):
+                cells[first] = self._cell(f"{label}：{name}", style)
+                merges.append((first, nxt - 1))
         self._append(cells, 26)
         for a, b in merges:
             self._merge(a, b)
