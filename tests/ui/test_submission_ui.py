@@ -205,3 +205,13 @@ def test_the_deadline_setting_is_kept_in_the_ledger(page: SubmissionView, window
     assert window.ledger.deadline_rule.day == 25 and window.ledger.deadline_rule.next_month
     assert dialog.result() == submission_dialogs.SettingsDialog.DialogCode.Accepted
     assert "距截止 10 天（11月25日）" in page.state.text()
+
+
+def test_a_big_ledger_is_checked_in_the_background(window: MainWindow, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from desk.ui.views import submission
+
+    monkeypatch.setattr(submission, "QUICK_PROJECTS", 0)
+    view = window.show_section("submission")
+    assert view.summary.text() == "正在检查2026年10月…"  # the window is free while the worker checks
+    settle(window, qtbot)
+    assert view.summary.text().startswith("88 个项目")

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from desk.store.ledger import Ledger
 
 OUT_DIR_KEY = "submission/out_dir"
+QUICK_PROJECTS = 300  # up to this many projects the checklist is read on the GUI thread (~50 ms)
 ZIP_KEY = "submission/zip"
 
 
@@ -335,10 +336,12 @@ class SubmissionView(QWidget):
     # ------------------------------------------------------------ checklist
     def run_preflight(self) -> None:
         month = self.current_month
+        if self.ledger.count("projects") <= QUICK_PROJECTS or self._manager() is None:
+            # a small ledger is checked in a blink: on the spot, like any quick read
+            self._show_preflight(month, run_preflight(self.ledger, month))
+            return
         self.summary.setText(f"正在检查{month.label}…")
         self.checklist.set_result(None, "正在检查…")
-        if self._manager() is None:
-            return
         Op(self, lambda ledger: run_preflight(ledger, month), changes=False) \
             .success(lambda result: self._show_preflight(month, result)).run_in_background()
 
