@@ -267,7 +267,9 @@ def test_wrapping_breaks_chinese_anywhere_keeps_words_and_punctuation() -> None:
     lines = wrap_text("主体结构施工中，厂房主体完工，正在进行钢结构安装", 60, m)
     assert "".join(t for t, _ in lines) == "主体结构施工中，厂房主体完工，正在进行钢结构安装"
     assert all(not t.startswith(("，", "。")) for t, _ in lines)
-    assert all(w <= 60 + m.width("，") for _, w in lines)
+    assert all(w <= 60 for _, w in lines)
+    carried = wrap_text("主体结构施工，厂房", 60, m)  # “，” would start line two: “工” goes down with it
+    assert [t for t, _ in carried] == ["主体结构施", "工，厂房"]
     lines = wrap_text("设备 equipment installation 完成", 70, m)
     words = " ".join(t for t, _ in lines).split()
     assert "equipment" in words and "installation" in words

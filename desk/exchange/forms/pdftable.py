@@ -126,7 +126,12 @@ def wrap_text(text: str, max_width: float, metrics: Metrics) -> list[tuple[str, 
                     if boundary > start:
                         end = boundary
                 if para[end] in NO_LINE_START:
-                    end += 1  # hang the punctuation at the end of this line
+                    # carry the last character down with the punctuation; hang it only when
+                    # the line would otherwise be empty (a cell one character wide)
+                    back = end - 1
+                    while back > start and para[back] in NO_LINE_START:
+                        back -= 1
+                    end = back if back > start else end + 1
                 elif end - 1 > start and para[end - 1] in NO_LINE_END:
                     end -= 1
             line = para[start:end].rstrip(" ")

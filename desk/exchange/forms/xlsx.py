@@ -424,7 +424,16 @@ class _SheetWriter:
             cells[0] = self._cell("　　".join(f"{label}：{name}" for label, name in items), style)
             merges.append((0, n - 1))
         else:
-            bounds = [round(i * n / len(items)) for i in range(len(items) + 1)]
+            # equal shares of the printed width, not of the column count (序号 is narrow)
+            edges = [0.0]
+            for width in self.grid.widths:
+                edges.append(edges[-1] + width)
+            bounds = [0]
+            for i in range(1, len(items)):
+                target = edges[-1] * i / len(items)
+                low, high = bounds[-1] + 1, n - (len(items) - i)
+                bounds.append(min(range(low, high + 1), key=lambda b: abs(edges[b] - target)))
+            bounds.append(n)
             for (label, name), first, nxt in zip(items, bounds, bounds[1:], strict=False):
                 cells[first] = self._cell(f"{label}：{name}", style)
                 merges.append((first, nxt - 1))
