@@ -24,6 +24,7 @@ from desk.store.ledger import Ledger
 # audit entities that are not the month's data (so not part of a change list)
 NOT_DATA = ("submission", "settings", "identity", "known_cert", "ledger")
 MAX_VALUE = 60
+BOOKKEEPING = {"updated_by", "updated_at", "created_at"}  # who/when, not what the report says
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def changes_since(ledger: Ledger, previous: Submission) -> list[dict[str, Any]]:
         what = summary
         if action == "update" and changes:
             parts = [f"{field_label(k)}：{_short(v[0])} → {_short(v[1])}" for k, v in changes.items()
-                     if isinstance(v, list) and len(v) == 2]
+                     if isinstance(v, list) and len(v) == 2 and k not in BOOKKEEPING]
             what = f"{summary}：" + "；".join(parts)
         result.append({"at": at, "clerk": clerk, "action": action, "entity": entity, "entity_id": entity_id,
                        "about": about, "what": what})
