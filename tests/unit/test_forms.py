@@ -100,7 +100,8 @@ def test_workbook_has_the_fixed_form_layout(tmp_path: Path) -> None:
     # notes and the signature line at the bottom
     values = [c.value for row in ws.iter_rows(min_row=10) for c in row if c.value]
     assert "注：本表金额单位为万元。" in values
-    assert values[-4:] == ["填报人：张三", "审核人：李四", "单位负责人：王五", "填报日期：2026年11月15日"]
+    line = " ".join(c.value for c in ws[ws.max_row] if c.value)  # spread over the columns, or one line
+    assert re.search("填报人：张三.*审核人：李四.*单位负责人：王五.*填报日期：2026年11月15日", line)
     # frozen header and first column, print set-up
     assert ws.freeze_panes == "C5"
     assert ws.print_title_rows == "$3:$4"
@@ -134,6 +135,16 @@ def test_a_narrow_form_keeps_every_name_of_the_signature_line(tmp_path: Path) ->
     ws = openpyxl.load_workbook(write_xlsx(Book([form]), tmp_path / "n.xlsx"))["窄表"]
     last = [c.value for c in ws[ws.max_row] if c.value]
     assert len(last) == 1 and all(name in last[0] for name in ("张三", "李四", "王五", "2026年11月15日"))
+
+
+def test_a_signature_line_that_cannot_be_spread_runs_as_one_line(tmp_path: Path) -> None:
+    # a wide last column leaves the first three names too little room each
+    form = Form("说明", "更正说明", [Table([Column("时间", 10), Column("修改人", 8), Column("对象", 20),
+                                          Column("修改内容", 70)], [["2026-11-15", "张三", "项目", "改了"]])],
+                signatures=Signatures("张三", "李四", "王五", date(2026, 11, 15)))
+    ws = openpyxl.load_workbook(write_xlsx(Book([form]), tmp_path / "s.xlsx"))["说明"]
+    last = [c.value for c in ws[ws.max_row] if c.value]
+    assert len(last) == 1 and last[0].startswith("填报人：张三") and "单位负责人：王五" in last[0]
 
 
 def test_an_empty_table_says_so_across_its_width(tmp_path: Path) -> None:

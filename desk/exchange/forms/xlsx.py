@@ -139,7 +139,7 @@ class _Styles:
             cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         elif kind == "sign":
             cell.font = Font(name=name, size=11)
-            cell.alignment = Alignment(horizontal="left", vertical="center")
+            cell.alignment = Alignment(horizontal=align, vertical="center")
         return cell._style
 
 
@@ -412,6 +412,9 @@ class _SheetWriter:
             for a, b in merges:
                 self._merge(a, b)
 
+    def _signature_bounds(self, texts: list[str]) -> list[int] | None:
+        return _share_bounds(self.grid.widths, texts)
+
     def _signatures(self) -> None:
         signatures = self.form.signatures
         assert signatures is not None
@@ -420,26 +423,42 @@ class _SheetWriter:
         style = self.styles.get("sign")
         cells: list[Any] = [None] * n
         merges = []
-        if n < len(items):  # too few columns to spread the names: one line across the form
-            cells[0] = self._cell("　　".join(f"{label}：{name}" for label, name in items), style)
+        texts = [f"{label}：{name}" for label, name in items]
+        bounds = self._signature_bounds(texts)
+        if bounds is None:  # the columns cannot give each name its room: one line across the form
+            cells[0] = self._cell("　　　　".join(texts), self.styles.get("sign", "center"))
             merges.append((0, n - 1))
         else:
-            # equal shares of the printed width, not of the column count (序号 is narrow)
-            edges = [0.0]
-            for width in self.grid.widths:
-                edges.append(edges[-1] + width)
-            bounds = [0]
-            for i in range(1, len(items)):
-                target = edges[-1] * i / len(items)
-                low, high = bounds[-1] + 1, n - (len(items) - i)
-                bounds.append(min(range(low, high + 1), key=lambda b: abs(edges[b] - target)))
-            bounds.append(n)
-            for (label, name), first, nxt in zip(items, bounds, bounds[1:], strict=False):
-                cells[first] = self._cell(f"{label}：{name}", style)
+            for text, first, nxt in zip(texts, bounds, bounds[1:], strict=False):
+                cells[first] = self._cell(text, style)
                 merges.append((first, nxt - 1))
         self._append(cells, 26)
         for a, b in merges:
             self._merge(a, b)
+
+
+def _share_bounds(widths: list[float], texts: list[str]) -> list[int] | None:
+    """Column boundaries giving each text a run of columns wide enough for it, as close to
+    equal shares of the printed width as possible (序号 is narrow, so shares of the column
+    count would not do); None when no cut fits every text."""
+    from itertools import combinations
+
+    n, k = len(widths), len(texts)
+    if n < k:
+        return None
+    edges = [0.0]
+    for width in widths:
+        edges.append(edges[-1] + width)
+    need = [_text_units(t) + 0.5 for t in texts]
+    targets = [edges[-1] * i / k for i in range(1, k)]
+    best: tuple[float, list[int]] | None = None
+    for cut in combinations(range(1, n), k - 1):
+        bounds = [0, *cut, n]
+        if all(edges[b] - edges[a] >= w for a, b, w in zip(bounds, bounds[1:], need, strict=False)):
+            cost = sum(abs(edges[c] - t) for c, t in zip(cut, targets, strict=True))
+            if best is None or cost < best[0]:
+                best = (cost, bounds)
+    return None if best is None else best[1]
 
 
 def write_xlsx(book: Book, path: Path | str, *, font: fonts.FontChoice | None = None) -> Path:
