@@ -258,7 +258,9 @@ class _Builder:
                 base = record
                 merged = dataclasses.replace(record, stage=project.stage, **month_values)
             for problem in month_errors(merged):
-                self.error(excel_row, where.get(problem.field), problem.message)
+                column = where.get(problem.field)
+                hint = "" if column is not None else f"（表中没有“{field_label(problem.field)}”列）"
+                self.error(excel_row, column, problem.message + hint)
                 return
             month_changes = {k: (getattr(base, k) if base else None, v) for k, v in month_values.items()
                              if record is None or getattr(record, k) != v}

@@ -137,7 +137,8 @@ class _Grid:
         if len(values) < self.width:
             values.extend([""] * (self.width - len(values)))
         for c in self.covered_in_row.get(r, ()):
-            values[c] = self.raw(*self.origin[(r, c)])
+            if c < len(values):  # a merged range may reach past the last column with data
+                values[c] = self.raw(*self.origin[(r, c)])
         return values
 
     def horizontal_span(self, r: int, c: int) -> tuple[int, int]:
@@ -324,7 +325,7 @@ def find_table(data: SheetData) -> Table | None:
     name_like = {c.index for c in columns if header_key(c.name) in ("序号", "编号")}
     for r in range(first_body, len(grid.rows)):
         values = grid.row_values(r)
-        lead = _lead_texts(values)
+        lead = _lead_texts(grid.rows[r])  # own cells only: a merged cell counts once
         if not lead:
             continue
         if any(text[0] in _STOP_START for text in lead):  # only then can it be a total, a signature or a subtotal
@@ -344,7 +345,7 @@ def find_table(data: SheetData) -> Table | None:
                 skipped.append((r + 1, f"小计行“{subtotal}”"))
                 continue
         if len(lead) == 1:
-            section = _section(grid, r, values, name_like)
+            section = _section(grid, r, grid.rows[r], name_like)
             if section is not None:
                 skipped.append((r + 1, f"分组标题“{section}”"))
                 continue
