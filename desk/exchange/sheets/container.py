@@ -44,7 +44,6 @@ PROLOG_BYTES = 64 * 1024
 MAX_MERGED = 100_000
 
 KINDS = ("xlsx", "xlsm", "xls", "ods")
-SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xls": "xls", ".ods": "ods", ".et": "xls"}
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"

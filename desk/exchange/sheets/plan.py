@@ -65,6 +65,7 @@ class PlannedRow:
     existing_id: int | None = None
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field → (old, new), for display
     month_values: dict[str, Any] = field(default_factory=dict)
+    filled: tuple[str, ...] = ()  # the fields the row gave a value (for a new row's listing)
 
 
 @dataclass
@@ -138,38 +139,54 @@ class _Builder:
         )
 
     # ------------------------------------------------------------------ cells
-    def read_row(self, row: Any) -> tuple[dict[str, Any], dict[str, int], bool]:
-        """Field values of one body row, field → column, and whether the row had any error."""
+    def read_columns(self) -> None:
+        """Read every mapped column of the body at once (the short way for a clean column),
+        keeping a :class:`CellError` in place of a cell that cannot be read."""
+        body = self.table.body
+        self.read: dict[int, list[Any]] = {}
+        self.where = {spec.name: column for column, spec in self.specs.items()}
+        for column in self.specs:
+            read = self.readers[column]
+            cells = [row.cells[column] if column < len(row.cells) else "" for row in body]
+            try:
+                self.read[column] = [None if raw == "" or raw is None else read(raw) for raw in cells]
+            except CellError:
+                self.read[column] = [self._read_one(read, raw) for raw in cells]
+
+    @staticmethod
+    def _read_one(read: Any, raw: Any) -> Any:
+        if raw == "" or raw is None:
+            return None
+        try:
+            return read(raw)
+        except CellError as exc:
+            return exc
+
+    def read_row(self, index: int, row: Any) -> tuple[dict[str, Any], dict[str, int], bool]:
+        """Field values of body row ``index``, field → column, and whether the row had any error."""
         values: dict[str, Any] = {}
-        where: dict[str, int] = {}
         failed = False
-        cells = row.cells
-        width = len(cells)
         for column, spec in self.specs.items():
-            where[spec.name] = column
-            raw = cells[column] if column < width else ""
             if row.uncached and column in row.uncached:
                 self.error(row.excel_row, column, "这是公式，但文件里没有保存计算结果（常见于由其他程序生成的文件）。"
                            "请用 Excel 或 WPS 打开并保存一次后再导入")
                 failed = True
                 continue
-            if raw == "" or raw is None:
+            value = self.read[column][index]
+            if value is None:
                 continue
-            merged = row.merged_from.get(column) if row.merged_from else None
-            if merged is not None and (spec.kind == "amount" or spec.name in ("name", "company")):
-                self.error(row.excel_row, column, f"这个单元格与第 {merged} 行合并在一起，分不清属于哪一行。"
-                           "请取消合并、每行分别填写后再导入")
+            if row.merged_from and column in row.merged_from and (spec.kind == "amount"
+                                                                    or spec.name in ("name", "company")):
+                self.error(row.excel_row, column, f"这个单元格与第 {row.merged_from[column]} 行合并在一起，"
+                           "分不清属于哪一行。请取消合并、每行分别填写后再导入")
                 failed = True
                 continue
-            try:
-                value = self.readers[column](raw)
-            except CellError as exc:
-                self.error(row.excel_row, column, str(exc))
+            if isinstance(value, CellError):
+                self.error(row.excel_row, column, str(value))
                 failed = True
                 continue
-            if value is not None:
-                values[spec.name] = value
-        return values, where, failed
+            values[spec.name] = value
+        return values, self.where, failed
 
     def resolve_unit(self, row: int, values: dict[str, Any], where: dict[str, int]) -> int | None | bool:
         """The unit id named in the row; ``None`` when not named; ``False`` after an error."""
@@ -191,8 +208,9 @@ class _Builder:
             by_key[(text_key(project.name), project.unit_id)] = project
             by_name.setdefault(text_key(project.name), []).append(project)
         month = self.mapping.month if self.mapping.has_month_fields() else None
-        for row in self.table.body:
-            values, where, failed = self.read_row(row)
+        self.read_columns()
+        for index, row in enumerate(self.table.body):
+            values, where, failed = self.read_row(index, row)
             if not values and not failed:
                 continue
             self.plan.data_rows += 1
@@ -231,7 +249,7 @@ class _Builder:
         if old is None:
             values.setdefault("category", Category.OTHER)
             project = Project(unit_id=unit_id, **values)
-            action, changes = CREATE, {k: (None, v) for k, v in values.items()}
+            action, changes = CREATE, {}  # a new row's fields are listed from the record itself
         else:
             project = dataclasses.replace(old, **values)
             changes = {k: (getattr(old, k), v) for k, v in values.items() if getattr(old, k) != v}
@@ -262,22 +280,25 @@ class _Builder:
                 hint = "" if column is not None else f"（表中没有“{field_label(problem.field)}”列）"
                 self.error(excel_row, column, problem.message + hint)
                 return
-            month_changes = {k: (getattr(base, k) if base else None, v) for k, v in month_values.items()
-                             if record is None or getattr(record, k) != v}
+            month_changes = {} if action == CREATE else {
+                k: (getattr(base, k) if base else None, v) for k, v in month_values.items()
+                if record is None or getattr(record, k) != v
+            }
             if month_changes:
                 changes.update(month_changes)
                 if action == UNCHANGED:
                     action = UPDATE
         self.plan.rows.append(PlannedRow(excel_row, action, project.name, project,
-                                         old.id if old else None, changes, month_values))
+                                         old.id if old else None, changes, month_values, tuple(values)))
 
     # ------------------------------------------------------------------ leads
     def leads(self) -> None:
         by_key: dict[tuple[str, str], Lead] = {
             (text_key(lead.company), text_key(lead.person_name)): lead for lead in self.existing.leads
         }
-        for row in self.table.body:
-            values, where, failed = self.read_row(row)
+        self.read_columns()
+        for index, row in enumerate(self.table.body):
+            values, where, failed = self.read_row(index, row)
             if not values and not failed:
                 continue
             self.plan.data_rows += 1
@@ -298,7 +319,7 @@ class _Builder:
             old = by_key.get(key)
             if old is None:
                 lead = Lead(unit_id=self.existing.default_unit_id, **values)
-                action, changes = CREATE, {k: (None, v) for k, v in values.items()}
+                action, changes = CREATE, {}
             else:
                 lead = dataclasses.replace(old, **values)
                 changes = {k: (getattr(old, k), v) for k, v in values.items() if getattr(old, k) != v}
@@ -315,7 +336,8 @@ class _Builder:
             if problems:
                 continue
             label = company or person
-            self.plan.rows.append(PlannedRow(row.excel_row, action, label, lead, old.id if old else None, changes))
+            self.plan.rows.append(PlannedRow(row.excel_row, action, label, lead, old.id if old else None, changes,
+                                             filled=tuple(values)))
 
     # ------------------------------------------------------------------ notes
     def notes(self) -> None:
@@ -359,7 +381,10 @@ def build_plan(table: Table, mapping: Mapping, existing: Existing) -> ImportPlan
 
 
 def describe_changes(row: PlannedRow) -> list[str]:
-    """``["总投资(万元)：5000 → 6000", …]`` for the dry-run listing."""
-    return [
-        f"{field_label(name)}：{display_value(old)} → {display_value(new)}" for name, (old, new) in row.changes.items()
-    ]
+    """``["总投资(万元)：5000 → 6000", …]`` for the dry-run listing (a new row: its filled fields)."""
+    if row.action == CREATE:
+        fields = [(name, None, getattr(row.record, name)) for name in row.filled]
+        fields += [(name, None, value) for name, value in row.month_values.items()]
+    else:
+        fields = [(name, old, new) for name, (old, new) in row.changes.items()]
+    return [f"{field_label(name)}：{display_value(old)} → {display_value(new)}" for name, old, new in fields]

@@ -11,6 +11,7 @@ import python_calamine as calamine
 from desk.exchange.sheets.container import FileFacts, SheetFacts, inspect_file
 from desk.exchange.sheets.errors import PasswordProtected, SheetFileError, TooLarge
 
+_SUFFIX_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xls": "xls", ".ods": "ods"}
 Cell = Any  # str | float | int | bool | date | datetime | time | timedelta; "" when empty
 Merged = tuple[tuple[int, int], tuple[int, int]]
 
@@ -48,9 +49,10 @@ class Workbook:
         self.facts: FileFacts = inspect_file(self.path)
         self._handle = self.path.open("rb")
         try:
-            # From the open file rather than the path: calamine then goes by the content,
-            # so an .xlsx renamed to .xls still opens.
-            self._book = calamine.CalamineWorkbook.from_filelike(self._handle)
+            if _SUFFIX_KINDS.get(self.path.suffix.lower()) == self.facts.kind:
+                self._book = calamine.CalamineWorkbook.from_path(str(self.path))
+            else:  # a renamed file: calamine then goes by the content (an .xlsx named .xls opens)
+                self._book = calamine.CalamineWorkbook.from_filelike(self._handle)
         except calamine.PasswordError:
             self._handle.close()
             raise PasswordProtected(f"“{self.path.name}”设置了密码，无法读取。请取消密码并保存后再导入。") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from desk.core.dates import DateError, parse_date
-from desk.core.money import AmountError, parse_amount
+from desk.core.money import AmountError, parse_amount, tidy, unit_scale
 from desk.core.synonyms import accepted_words, lookup, parse_yes_no
 from desk.exchange.sheets.fields import FieldSpec
 
@@ -90,8 +91,27 @@ def reader_for(spec: FieldSpec, *, unit: str | None = None, date1904: bool = Fal
 
         return wrapped
 
+    def remembered(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """A column of 在建/工业/2027年10月 repeats a few values: read each once."""
+        cache: dict[tuple[type, Any], Any] = {}
+
+        def wrapped(value: Any) -> Any:
+            key = (type(value), value)
+            try:
+                return cache[key]
+            except KeyError:
+                pass
+            except TypeError:  # not hashable
+                return read(value)
+            result = read(value)
+            if len(cache) < 10_000:
+                cache[key] = result
+            return result
+
+        return wrapped
+
     if spec.kind == "amount":
-        return blank_or(lambda value: _amount(spec, value, unit))
+        return blank_or(_amount_reader(spec, unit))
     if spec.kind == "date":
 
         def a_date(value: Any) -> Any:
@@ -100,7 +120,7 @@ def reader_for(spec: FieldSpec, *, unit: str | None = None, date1904: bool = Fal
             except DateError as exc:
                 raise CellError(str(exc)) from None
 
-        return blank_or(a_date)
+        return remembered(blank_or(a_date))
     if spec.kind == "enum":
         assert spec.enum is not None
         enum = spec.enum
@@ -113,7 +133,7 @@ def reader_for(spec: FieldSpec, *, unit: str | None = None, date1904: bool = Fal
                 raise CellError(f"“{text}”不是可识别的{spec.label}，应为：{words}")
             return found
 
-        return blank_or(member)
+        return remembered(blank_or(member))
     if spec.kind == "bool":
 
         def yes_no(value: Any) -> Any:
@@ -125,8 +145,34 @@ def reader_for(spec: FieldSpec, *, unit: str | None = None, date1904: bool = Fal
                 raise CellError(f"“{text}”看不出是“是”还是“否”")
             return answer
 
-        return blank_or(yes_no)
+        return remembered(blank_or(yes_no))
     raise AssertionError(spec.kind)
+
+
+def _amount_reader(spec: FieldSpec, unit: str | None) -> Callable[[Any], Decimal]:
+    """Numbers take a short way (most cells of a big sheet are plain numbers in the heading's
+    unit); everything else goes through ``parse_amount``."""
+    target = "万美元" if spec.currency == "USD" else "万元"
+    source = unit or target
+    try:
+        source_currency, source_scale = unit_scale(source)
+        target_currency, target_scale = unit_scale(target)
+    except AmountError:
+        return lambda value: _amount(spec, value, unit)
+    if source_currency != target_currency:
+        return lambda value: _amount(spec, value, unit)
+    scale = Decimal(source_scale) / Decimal(target_scale)
+
+    def amount(value: Any) -> Decimal:
+        kind = type(value)
+        if kind is float or kind is int:
+            if value < 0 or (kind is float and not math.isfinite(value)):
+                return _amount(spec, value, unit)  # says why
+            number = Decimal(repr(value)) if kind is float else Decimal(value)
+            return number if scale == 1 else tidy(number * scale)
+        return _amount(spec, value, unit)
+
+    return amount
 
 
 def _amount(spec: FieldSpec, value: Any, unit: str | None) -> Decimal:
@@ -141,7 +187,7 @@ def _amount(spec: FieldSpec, value: Any, unit: str | None) -> Decimal:
     if spec.currency == "CNY" and "美元" in source:
         raise CellError(f"表头的单位是“{source}”，但{spec.label}应为人民币金额")
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise CellError("不是金额")
         value = Decimal(repr(value))
     try:

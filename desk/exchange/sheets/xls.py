@@ -43,7 +43,9 @@ def inspect_ole(path: Path) -> tuple[str, bool, dict[str, SheetFacts]]:
             raise SheetFileError(f"“{name}”是演示文稿（.ppt），不是表格。")
         stream = "Workbook" if "Workbook" in streams else "Book" if "Book" in streams else None
         if stream is None:
-            raise SheetFileError(f"“{name}”不是 Excel 表格（没有工作簿数据）。")
+            raise SheetFileError(
+                f"“{name}”不是能读取的 Excel 表格（没有工作簿数据）。请用 WPS 或 Excel 打开后“另存为” .xlsx 再导入。"
+            )
         try:
             data = ole.openstream(stream).read()
         except Exception:
