@@ -82,7 +82,7 @@ def _number(value: float | int | Decimal, date1904: bool) -> date:
         return _make(int(match[1]), int(match[2]), int(match[3]), shown)
     if whole <= 0:
         raise DateError(f"“{shown}”不是日期")
-    result = from_serial(value, date1904=date1904)
+    result = from_serial(float(value), date1904=date1904)
     if not MIN_YEAR <= result.year <= MAX_YEAR:
         raise DateError(f"“{shown}”不是日期（按 Excel 日期序号算是 {result.isoformat()}，不合理）")
     return result

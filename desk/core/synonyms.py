@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from desk.core.glossary import (
     Category,
@@ -105,15 +105,15 @@ def _index(enum: type[E]) -> dict[str, E]:
     return index
 
 
-_INDEXES: dict[type, dict[str, object]] = {}
+_INDEXES: dict[type, dict[str, Any]] = {}
 
 
 def lookup(enum: type[E], text: str) -> E | None:
     """The member a clerk's word stands for, or ``None`` when the word is not known."""
     index = _INDEXES.get(enum)
     if index is None:
-        index = _INDEXES[enum] = _index(enum)
-    return index.get(word_key(text))  # type: ignore[return-value]
+        index = _INDEXES[enum] = dict(_index(enum))
+    return index.get(word_key(text))
 
 
 def accepted_words(enum: type[E]) -> list[str]:

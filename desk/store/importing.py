@@ -134,7 +134,8 @@ def _ledger_state(ledger: Ledger) -> tuple[int, int]:
 def _insert_all(ledger: Ledger, table: str, objs: list[Any]) -> None:
     """Insert many new dataclass rows at once: ``to_row`` per row, without the dicts and
     without calling the converters of plain text columns (a 10,000-row import has 350,000 cells)."""
-    cols = [c for c in columns(type(objs[0])) if c.field != "id"]
+    model: Any = type(objs[0])
+    cols = [c for c in columns(model) if c.field != "id"]
     fetch = attrgetter(*(c.field for c in cols))
     converted = [(i, c.to_db) for i, c in enumerate(cols) if c.to_db is not mapping_identity]
     rows = []
@@ -159,16 +160,18 @@ def _write_projects(ledger: Ledger, plan: ImportPlan, source: ImportSource, repo
         for r in creates:  # the plan's own objects, made for this import
             r.record.created_at = r.record.updated_at = now
         before = ledger.conn.execute("SELECT coalesce(max(id), 0) FROM projects").fetchone()[0]
-        _insert_all(ledger, "projects", [r.record for r in creates])
+        new_projects: list[Project] = [r.record for r in creates]  # type: ignore[misc]
+        _insert_all(ledger, "projects", new_projects)
         # Inside our write transaction SQLite hands out max(id) + 1, + 2 …: the new rows' ids.
         new_ids = [r[0] for r in ledger.conn.execute("SELECT id FROM projects WHERE id > ? ORDER BY id", (before,))]
         if len(new_ids) != len(creates):
             raise RuntimeError("imported projects did not get consecutive ids")
+        reason = f"导入表格“{source.file_name}”"
         ledger.conn.executemany(
             "INSERT INTO stage_changes (project_id, from_stage, to_stage, on_date, reason, at, clerk)"
             " VALUES (?, NULL, ?, ?, ?, ?, ?)",
-            [(pid, r.record.stage.value, today, f"导入表格“{source.file_name}”", now.isoformat(), clerk)
-             for pid, r in zip(new_ids, creates, strict=True)],
+            [(pid, project.stage.value, today, reason, now.isoformat(), clerk)
+             for pid, project in zip(new_ids, new_projects, strict=True)],
         )
         ledger.audit("bulk_create", "project", None,
                      f"导入表格“{source.file_name}”新建项目 {len(creates)} 个",

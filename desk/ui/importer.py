@@ -323,6 +323,9 @@ class ImportDialog(QDialog):
                     item.setForeground(QBrush(ERROR_COLOR))
                     item.setToolTip(str(exc))
                 self.preview.setItem(row, col, item)
+        self.preview.resizeColumnsToContents()
+        for col in range(self.preview.columnCount()):
+            self.preview.setColumnWidth(col, min(max(self.preview.columnWidth(col), 90), 260))
 
     # ----------------------------------------------------------------- actions
     def check(self) -> None:

@@ -121,3 +121,16 @@ def test_sheets_are_listed_with_their_size(qtbot, window: MainWindow, tmp_path: 
     dialog = open_dialog(qtbot, window, path, monkeypatch)
     items = [dialog.sheet_combo.itemText(i) for i in range(dialog.sheet_combo.count())]
     assert items == ["项目台账（8 行 × 15 列）", "旧表（1 行 × 1 列，隐藏）"]
+
+
+def test_a_file_that_is_not_a_spreadsheet_says_why(qtbot, window: MainWindow, demo: Ledger, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                   monkeypatch) -> None:
+    fake = tmp_path / "台账.xlsx"
+    fake.write_bytes(b"%PDF-1.7\n" + b"\0" * 100)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(fake), ""))
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert "不是表格文件（看起来是PDF 文件）" in shown[0]
+    assert not window.findChildren(ImportDialog)

@@ -138,3 +138,18 @@ def test_the_same_table_from_xlsx_xls_and_ods() -> None:
         assert [c.name for c in table.columns] == [c.name for c in first.columns]
         assert [r.excel_row for r in table.body] == [5, 6, 7, 8]
         assert table.body[0].cells[10] == date(2025, 4, 18)
+
+
+def test_the_1904_date_system_in_xlsx_and_xls(tmp_path: Path) -> None:
+    from desk.exchange.sheets.plan import Existing, build_plan
+
+    xlsx = two_row_book(tmp_path / "mac.xlsx", [project_row(1, start=41746), project_row(2, start=date(2018, 4, 18))],
+                        epoch_1904=True)
+    for path in (xlsx, IMPORT / "1904日期.xls"):
+        table = load_table(path).table
+        assert table.date1904
+        mapping = suggest(table, "projects").mapping
+        mapping.month = "2026-10"
+        plan = build_plan(table, mapping, Existing(default_unit_id=2, units={1: "海州区", 2: "韩家店镇"}))
+        assert not plan.errors
+        assert [r.record.start_date for r in plan.rows] == [date(2018, 4, 18), date(2018, 4, 18)]

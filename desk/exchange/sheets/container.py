@@ -26,6 +26,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -264,7 +265,7 @@ def _inspect_zip(path: Path) -> tuple[str, bool, dict[str, SheetFacts]]:
 
 
 # ---------------------------------------------------------------------- xlsx
-def _parse_xml(data: bytes, member: str, name: str):  # type: ignore[no-untyped-def]
+def _parse_xml(data: bytes, member: str, name: str) -> Any:
     try:
         return SafeET.fromstring(data)
     except DefusedXmlException:

@@ -74,9 +74,17 @@ def encrypt(source: Path, target: Path) -> Path:
     return target
 
 
+def dates_1904(path: Path) -> Path:
+    """A Mac-style workbook on the 1904 date system: a date cell, and a serial typed as a number."""
+    return two_row_book(path, [project_row(1, start=41746), project_row(2, start=date(2018, 4, 18))], epoch_1904=True)
+
+
 if __name__ == "__main__":
     main = projects(HERE / "韩家店镇重点项目调度表.xlsx")
     convert(main, "xls:MS Excel 97")
     convert(main, "ods")
     leads(HERE / "招商线索.xlsx")
     encrypt(main, HERE / "有密码.xlsx")
+    mac = dates_1904(HERE / "1904日期.xlsx")
+    convert(mac, "xls:MS Excel 97")
+    mac.unlink()
