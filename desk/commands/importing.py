@@ -43,6 +43,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         ledger.close()
     result: dict[str, Any] = plan.summary()
     if args.json:
+        result["sheets"] = [{"name": s.name, "rows": s.rows, "cols": s.cols, "hidden": s.hidden,
+                             "problem": s.problem} for s in loaded.sheets]
         result.update(sheet=plan.sheet, kind=plan.kind, dry_run=bool(args.dry_run), written=not args.dry_run and
                       not plan.errors, sha256=loaded.sha256, notes=plan.notes)
         result["changes"] = [
@@ -51,6 +53,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         ] if args.dry_run else []
         print_json(result)
     else:
+        print("工作表：" + "、".join(s.label for s in loaded.sheets))
         _print_text(plan, args.dry_run, describe_changes)
     if plan.errors:
         if not args.json:

@@ -138,11 +138,19 @@ def _insert_all(ledger: Ledger, table: str, objs: list[Any]) -> None:
     cols = [c for c in columns(model) if c.field != "id"]
     fetch = attrgetter(*(c.field for c in cols))
     converted = [(i, c.to_db) for i, c in enumerate(cols) if c.to_db is not mapping_identity]
+    # Stage, category, the import's timestamp, empty flags …: the same few values row after row.
+    caches: list[dict[Any, Any]] = [{} for _ in converted]
     rows = []
     for obj in objs:
         values = list(fetch(obj))
-        for i, convert in converted:
-            values[i] = convert(values[i])
+        for (i, convert), cache in zip(converted, caches, strict=True):
+            value = values[i]
+            if value is None:
+                continue
+            try:
+                values[i] = cache[value]
+            except KeyError:
+                values[i] = cache[value] = convert(value)
         rows.append(values)
     ledger.conn.executemany(
         f"INSERT INTO {table} ({', '.join(c.column for c in cols)}) VALUES ({', '.join('?' * len(cols))})", rows

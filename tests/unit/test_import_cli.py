@@ -46,6 +46,9 @@ def test_import_a_township_table_then_again_as_updates(tmp_path: Path, empty_pat
     assert code == 0
     assert (dry["rows"], dry["created"], dry["updated"], dry["errors"]) == (4, 4, 0, [])
     assert [c["row"] for c in dry["changes"]] == [5, 6, 7, 8] and not dry["written"]
+    assert dry["sheets"] == [{"name": "项目台账", "rows": 11, "cols": 15, "hidden": False, "problem": None}]
+    assert "名称：韩家店镇现代物流园" not in dry["changes"][1]["changes"]
+    assert "总投资(万元)：（空） → 15,000" in dry["changes"][1]["changes"]
     assert fingerprint(empty_path)[0] == []  # a dry run writes nothing
 
     code, result = run_json(capsys, "import", str(source), "--ledger", str(empty_path))
@@ -192,3 +195,34 @@ def empty_path(empty: Ledger) -> Path:
     path = empty.path
     empty.close()
     return path
+
+
+def test_a_failure_while_writing_rolls_everything_back(tmp_path: Path, demo: Ledger,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from desk.exchange.sheets.load import load_table
+    from desk.store.importing import ImportSource, apply_import, automatic_mapping
+
+    existing = demo.projects.all()[0]
+    unit = demo.units.get(existing.unit_id).name
+    path = simple_book(tmp_path / "t.xlsx", ["项目名称", "所属单位", "总投资", "备注"],
+                       [["全新的项目", unit, 100, ""], [existing.name, unit, None, "导入时补充的备注"]])
+    loaded = load_table(path)
+    mapping = automatic_mapping(demo, loaded.table)
+    before = fingerprint(demo.path)
+    audit = demo.audit
+
+    def failing(action: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if action == "import":  # the very last write of the import
+            raise OSError("磁盘出错")
+        return audit(action, *args, **kwargs)
+
+    monkeypatch.setattr(demo, "audit", failing)
+    with pytest.raises(OSError):
+        apply_import(demo, loaded.table, mapping, ImportSource.of(path, loaded.sha256))
+    monkeypatch.undo()
+    assert fingerprint(demo.path) == before
+    assert demo.projects.get(existing.id).note == existing.note
+    assert [b for b in (demo.path.parent / "backups").iterdir() if "导入前" in b.name]  # taken first
+    result = apply_import(demo, loaded.table, mapping, ImportSource.of(path, loaded.sha256))
+    assert (result.created, result.updated) == (1, 1)
+    assert demo.projects.get(existing.id).note == "导入时补充的备注"
