@@ -216,3 +216,11 @@ def test_stream_of_an_xlsx_in_memory_is_not_needed(good: Path) -> None:
     # The checks read the zip directory and members with bounded reads; the file handle closes.
     loaded = load_table(good)
     assert loaded.table.body and io.BytesIO(good.read_bytes()).getbuffer().nbytes == good.stat().st_size
+
+
+def test_a_sheet_too_big_to_measure_is_refused_when_chosen(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desk.exchange.sheets import container
+
+    monkeypatch.setattr(container, "MAX_SHEET_XML_BYTES", 100)
+    message = refused(good, kind=TooLarge)
+    assert "的数据量太大" in message

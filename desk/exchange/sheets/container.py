@@ -41,6 +41,7 @@ MAX_RATIO = 200  # uncompressed / compressed, for parts above RATIO_FLOOR
 RATIO_FLOOR = 4 * 1024 * 1024
 MAX_SHEET_ROWS = 50_000
 MAX_SHEET_CELLS = 3_000_000  # rows × columns of one sheet's extent (calamine holds 32 bytes each)
+MAX_SHEET_XML_BYTES = 96 * 1024 * 1024  # a sheet's XML; 50,000 rows of 30 columns take about 50 MB
 PROLOG_BYTES = 64 * 1024
 MAX_MERGED = 100_000
 
@@ -64,6 +65,7 @@ class SheetFacts:
     hidden: bool = False
     uncached_formulas: frozenset[tuple[int, int]] = frozenset()
     merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # ODS only: calamine gives xlsx/xls ones
+    refusal: str = ""  # set when the sheet is refused without being measured
 
     @property
     def cells(self) -> int:
@@ -71,6 +73,8 @@ class SheetFacts:
 
     def too_big(self) -> str | None:
         """Why this sheet must not be loaded, in Chinese; ``None`` when it may."""
+        if self.refusal:
+            return self.refusal
         if self.rows > MAX_SHEET_ROWS:
             return (
                 f"工作表“{self.name}”有 {self.rows} 行，超过一次导入的上限 {MAX_SHEET_ROWS} 行。"
@@ -295,6 +299,11 @@ def _inspect_xlsx(archive: zipfile.ZipFile, name: str) -> tuple[str, bool, dict[
         target = targets.get(sheet.get(f"{_NS_REL}id", ""), "")
         if target not in members:
             sheets[sheet_name] = SheetFacts(sheet_name, 0, 0, hidden)  # a chart sheet, or a missing part
+            continue
+        if archive.getinfo(target).file_size > MAX_SHEET_XML_BYTES:
+            why = (f"工作表“{sheet_name}”的数据量太大（超过 {MAX_SHEET_XML_BYTES // 1024 // 1024} MB），"
+                   "请拆成几个文件分批导入。")
+            sheets[sheet_name] = SheetFacts(sheet_name, 0, 0, hidden, refusal=why)
             continue
         data = _read_member(archive, target, name)
         rows, cols = _xlsx_extent(data)

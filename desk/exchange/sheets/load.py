@@ -36,7 +36,7 @@ def load_table(path: Path | str, sheet: str | None = None) -> LoadedTable:
         if sheet is not None:
             candidates = [book.sheet(sheet)]
         else:
-            readable = [s for s in book.sheets if s.problem is None and s.rows]
+            readable = [s for s in book.sheets if s.problem is None and s.rows]  # sized, so safe to load
             candidates = [s for s in readable if not s.hidden] + [s for s in readable if s.hidden]
             if not candidates:
                 book.default_sheet()  # raises the reason

@@ -114,7 +114,7 @@ class Workbook:
             if info.problem is None and info.rows:
                 return info
         for info in self.sheets:
-            if info.problem:
+            if info.problem:  # nothing readable: say why the first refused sheet is
                 raise TooLarge(info.problem)
         raise SheetFileError(f"“{self.path.name}”的工作表都是空的。")
 
