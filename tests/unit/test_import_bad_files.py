@@ -224,3 +224,36 @@ def test_a_sheet_too_big_to_measure_is_refused_when_chosen(good: Path, monkeypat
     monkeypatch.setattr(container, "MAX_SHEET_XML_BYTES", 100)
     message = refused(good, kind=TooLarge)
     assert "的数据量太大" in message
+
+
+@pytest.mark.parametrize("name", ["韩家店镇重点项目调度表.xlsx", "韩家店镇重点项目调度表.xls",
+                                  "韩家店镇重点项目调度表.ods", "招商线索.xlsx"])
+def test_damaged_bytes_give_a_message_never_a_crash(name: str, tmp_path: Path) -> None:
+    """Flip random bytes of a good file: it either still reads, or is refused in Chinese.
+    (This found zlib errors, bad zip directories, a truncated BIFF record and a panic in calamine.)"""
+    import random
+
+    from desk.core.errors import DeskError
+    from desk.exchange.sheets.mapping import detect_kind, suggest
+    from desk.exchange.sheets.plan import Existing, build_plan
+
+    data = (IMPORT / name).read_bytes()
+    target = tmp_path / f"damaged{Path(name).suffix}"
+    outcomes = {"read": 0, "refused": 0}
+    for seed in range(40):
+        rng = random.Random(seed)
+        damaged = bytearray(data)
+        for _ in range(rng.choice([1, 4, 16, 64])):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        target.write_bytes(bytes(damaged))
+        try:
+            table = load_table(target).table
+        except DeskError as exc:
+            assert exc.message and "Traceback" not in exc.message
+            outcomes["refused"] += 1
+            continue
+        mapping = suggest(table, detect_kind(table)).mapping
+        mapping.month = "2026-10"
+        build_plan(table, mapping, Existing(default_unit_id=1, units={1: "韩家店镇"}))
+        outcomes["read"] += 1
+    assert outcomes["refused"] > 0

@@ -24,6 +24,7 @@ import hashlib
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,7 +180,7 @@ def _looks_like_text(head: bytes) -> bool:
 def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):  # damaged directories fail in many ways
         raise SheetFileError(
             f"“{path.name}”不完整或已损坏（可能下载或复制时中断了）。请重新获取原文件后再导入。"
         ) from None
@@ -216,7 +217,7 @@ def _read_member(archive: zipfile.ZipFile, member: str, name: str, limit: int | 
             return stream.read(limit) if limit else stream.read()
     except KeyError:
         raise SheetFileError(f"“{name}”缺少必需的部分“{member}”，文件已损坏。") from None
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise SheetFileError(f"“{name}”已损坏，无法解压“{member}”（{exc}）。请重新获取原文件。") from None
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import python_calamine as calamine
 
@@ -12,6 +13,7 @@ from desk.exchange.sheets.container import FileFacts, SheetFacts, inspect_file
 from desk.exchange.sheets.errors import PasswordProtected, SheetFileError, TooLarge
 
 _SUFFIX_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xls": "xls", ".ods": "ods"}
+T = TypeVar("T")
 Cell = Any  # str | float | int | bool | date | datetime | time | timedelta; "" when empty
 Merged = tuple[tuple[int, int], tuple[int, int]]
 
@@ -48,18 +50,16 @@ class Workbook:
         self.path = Path(path)
         self.facts: FileFacts = inspect_file(self.path)
         self._handle = self.path.open("rb")
+        name = self.path.name
         try:
             if _SUFFIX_KINDS.get(self.path.suffix.lower()) == self.facts.kind:
-                self._book = calamine.CalamineWorkbook.from_path(str(self.path))
+                self._book = _calamine(lambda: calamine.CalamineWorkbook.from_path(str(self.path)), name)
             else:  # a renamed file: calamine then goes by the content (an .xlsx named .xls opens)
-                self._book = calamine.CalamineWorkbook.from_filelike(self._handle)
-        except calamine.PasswordError:
+                self._book = _calamine(lambda: calamine.CalamineWorkbook.from_filelike(self._handle), name)
+            self.sheets = self._list(_calamine(lambda: list(self._book.sheets_metadata), name))
+        except BaseException:
             self._handle.close()
-            raise PasswordProtected(f"“{self.path.name}”设置了密码，无法读取。请取消密码并保存后再导入。") from None
-        except (calamine.CalamineError, ValueError, OSError) as exc:
-            self._handle.close()
-            raise SheetFileError(f"“{self.path.name}”无法读取：文件已损坏或格式不对（{exc}）。") from None
-        self.sheets = self._list()
+            raise
 
     def __enter__(self) -> Workbook:
         return self
@@ -82,9 +82,9 @@ class Workbook:
     def _facts(self, name: str) -> SheetFacts | None:
         return self.facts.sheets.get(name)
 
-    def _list(self) -> list[SheetInfo]:
+    def _list(self, metadata: list[Any]) -> list[SheetInfo]:
         found: list[SheetInfo] = []
-        for meta in self._book.sheets_metadata:
+        for meta in metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue
             facts = self._facts(meta.name)
@@ -124,12 +124,27 @@ class Workbook:
             raise TooLarge(info.problem)
         facts = self._facts(name)
         assert facts is not None
-        try:
+        def load() -> tuple[list[list[Cell]], list[Merged]]:
             sheet = self._book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False) if info.rows else []
-            merged = list(sheet.merged_cell_ranges or facts.merged)
-        except calamine.PasswordError:
-            raise PasswordProtected(f"“{self.path.name}”设置了密码，无法读取。") from None
-        except (calamine.CalamineError, ValueError) as exc:
-            raise SheetFileError(f"“{self.path.name}”的工作表“{name}”已损坏，无法读取（{exc}）。") from None
+            return rows, list(sheet.merged_cell_ranges or facts.merged)
+
+        rows, merged = _calamine(load, self.path.name, name)
         return SheetData(name, rows, merged, facts.uncached_formulas, self.facts.date1904)
+
+
+def _calamine(call: Callable[[], T], file_name: str, sheet: str = "") -> T:
+    """Run a python-calamine call; its failures (a Rust panic included) become Chinese errors."""
+    where = f"“{file_name}”的工作表“{sheet}”" if sheet else f"“{file_name}”"
+    advice = "请重新获取原文件，或用 Excel/WPS 打开后另存一份再导入。"
+    try:
+        return call()
+    except calamine.PasswordError:
+        raise PasswordProtected(f"“{file_name}”设置了密码，无法读取。请取消密码并保存后再导入。") from None
+    except (calamine.CalamineError, ValueError, OSError, IndexError, OverflowError) as exc:
+        raise SheetFileError(f"{where}已损坏或格式不对，无法读取（{exc}）。{advice}") from None
+    except BaseException as exc:
+        # A damaged file can make calamine's Rust code panic; pyo3 raises that as a BaseException.
+        if type(exc).__name__ == "PanicException":
+            raise SheetFileError(f"{where}已损坏，无法读取。{advice}") from None
+        raise

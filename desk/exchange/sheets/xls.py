@@ -52,7 +52,10 @@ def inspect_ole(path: Path) -> tuple[str, bool, dict[str, SheetFacts]]:
             raise SheetFileError(f"“{name}”已损坏，无法读取工作簿数据。") from None
     finally:
         ole.close()
-    date1904, sheets = walk_workbook(data, name)
+    try:
+        date1904, sheets = walk_workbook(data, name)
+    except struct.error:
+        raise SheetFileError(f"“{name}”已损坏（工作簿数据不完整），无法读取。请重新获取原文件。") from None
     return "xls", date1904, sheets
 
 
@@ -68,6 +71,8 @@ def walk_workbook(data: bytes, name: str) -> tuple[bool, dict[str, SheetFacts]]:
     while pos + 4 <= end:
         kind, size = unpack("<HH", data, pos)
         body = pos + 4
+        if body + size > end:
+            raise SheetFileError(f"“{name}”已损坏（工作簿数据不完整），无法读取。请重新获取原文件。")
         if kind == BOF:
             substream = unpack("<H", data, body + 2)[0] if size >= 4 else 0
             in_globals = substream == 0x0005
