@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "desk.commands.standards",
     "desk.commands.selftest",
     "desk.commands.tasks",
+    "desk.commands.importing",
     "desk.commands.submission",
 ]
 

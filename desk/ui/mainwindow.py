@@ -158,6 +158,9 @@ class MainWindow(QMainWindow):
         for action in (self.open_action, self.switch_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        from desk.ui.importer import add_import_action
+
+        self.import_action = add_import_action(self, file_menu)
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.actions_by_name["print"])
         file_menu.addSeparator()
