@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "desk.commands.selftest",
     "desk.commands.tasks",
     "desk.commands.importing",
+    "desk.commands.submission",
 ]
 
 EXIT_USAGE = 2

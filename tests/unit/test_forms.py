@@ -100,7 +100,8 @@ def test_workbook_has_the_fixed_form_layout(tmp_path: Path) -> None:
     # notes and the signature line at the bottom
     values = [c.value for row in ws.iter_rows(min_row=10) for c in row if c.value]
     assert "注：本表金额单位为万元。" in values
-    assert values[-4:] == ["填报人：张三", "审核人：李四", "单位负责人：王五", "填报日期：2026年11月15日"]
+    line = " ".join(c.value for c in ws[ws.max_row] if c.value)  # spread over the columns, or one line
+    assert re.search("填报人：张三.*审核人：李四.*单位负责人：王五.*填报日期：2026年11月15日", line)
     # frozen header and first column, print set-up
     assert ws.freeze_panes == "C5"
     assert ws.print_title_rows == "$3:$4"
@@ -126,6 +127,24 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(write_xlsx(Book([Form("表", "标题", [table])]), tmp_path / "f.xlsx"))["表"]
     assert ws["B4"].value == "=HYPERLINK(\"http://x\")" and ws["B4"].data_type == "s"
     assert ws["B5"].value == "正常名称"
+
+
+def test_a_narrow_form_keeps_every_name_of_the_signature_line(tmp_path: Path) -> None:
+    form = Form("窄表", "窄表", [Table([Column("名称", 20)], [["甲"]])],
+                signatures=Signatures("张三", "李四", "王五", date(2026, 11, 15)))
+    ws = openpyxl.load_workbook(write_xlsx(Book([form]), tmp_path / "n.xlsx"))["窄表"]
+    last = [c.value for c in ws[ws.max_row] if c.value]
+    assert len(last) == 1 and all(name in last[0] for name in ("张三", "李四", "王五", "2026年11月15日"))
+
+
+def test_a_signature_line_that_cannot_be_spread_runs_as_one_line(tmp_path: Path) -> None:
+    # a wide last column leaves the first three names too little room each
+    form = Form("说明", "更正说明", [Table([Column("时间", 10), Column("修改人", 8), Column("对象", 20),
+                                          Column("修改内容", 70)], [["2026-11-15", "张三", "项目", "改了"]])],
+                signatures=Signatures("张三", "李四", "王五", date(2026, 11, 15)))
+    ws = openpyxl.load_workbook(write_xlsx(Book([form]), tmp_path / "s.xlsx"))["说明"]
+    last = [c.value for c in ws[ws.max_row] if c.value]
+    assert len(last) == 1 and last[0].startswith("填报人：张三") and "单位负责人：王五" in last[0]
 
 
 def test_an_empty_table_says_so_across_its_width(tmp_path: Path) -> None:
@@ -214,6 +233,41 @@ def test_seal_is_stamped_on_the_signature_line(tmp_path: Path) -> None:
     assert b"/Subtype /Image" not in write_pdf(Book([form]), tmp_path / "plain.pdf").read_bytes()
 
 
+def indicator_book(rows: int = 0) -> Book:
+    flows = Table([Column("指标", 20), Column("本月", 12, number_format=AMOUNT)],
+                  [Row.data("拜访企业（家）", 18, number_format=COUNT),
+                   Row.data("到位内资（万元）", Decimal("1234.5"), number_format=AMOUNT)], caption="一、主要指标")
+    visits = Table([Column("企业名称", 20), Column("意向投资额", 12, number_format=AMOUNT)],
+                   [[f"企业{i}", Decimal(i)] for i in range(rows)], caption="二、拜访企业")
+    return Book([Form("招商", "招商引资情况表", [flows, visits])])
+
+
+def test_a_column_may_keep_its_format_in_a_row_that_has_its_own(tmp_path: Path) -> None:
+    table = Table([Column("任务", 12), Column("完成值", 10, number_format=AMOUNT),
+                   Column("完成率", 10, number_format=PERCENT, takes_row_format=False)],
+                  [Row.data("签约项目", 12, Decimal("0.75"), number_format=COUNT)])
+    ws = openpyxl.load_workbook(write_xlsx(Book([Form("任务", "任务", [table])]), tmp_path / "t.xlsx"))["任务"]
+    assert (ws["C4"].number_format, ws["D4"].number_format) == (COUNT, PERCENT)
+    if POPPLER:
+        assert "1签约项目1275.0%" in pdf_text(write_pdf(Book([Form("任务", "任务", [table])]), tmp_path / "t.pdf"))[0]
+
+
+def test_a_row_may_format_its_numbers_its_own_way(tmp_path: Path) -> None:
+    ws = openpyxl.load_workbook(write_xlsx(indicator_book(), tmp_path / "i.xlsx"))["招商"]
+    assert (ws["A5"].value, ws["C5"].value, ws["C5"].number_format) == (1, 18, COUNT)
+    assert ws["C6"].number_format == AMOUNT and ws["A6"].number_format == "General"
+    if POPPLER:
+        text = pdf_text(write_pdf(indicator_book(), tmp_path / "i.pdf"))[0]
+        assert "1拜访企业（家）18" in text and "2到位内资（万元）1,234.50" in text
+
+
+@needs_poppler
+def test_a_captioned_long_table_starts_under_its_caption_not_on_the_next_page(tmp_path: Path) -> None:
+    pages = pdf_text(write_pdf(indicator_book(rows=200), tmp_path / "long.pdf"))
+    assert "二、拜访企业" in pages[0] and "企业0" in pages[0]
+    assert "二、拜访企业" not in pages[1] and "意向投资额" in pages[1]  # the header repeats, the caption doesn't
+
+
 # ------------------------------------------------------------------------------- pieces
 def metrics() -> Metrics:
     return Metrics(fonts.register(fonts.bundled()), 10)
@@ -224,7 +278,9 @@ def test_wrapping_breaks_chinese_anywhere_keeps_words_and_punctuation() -> None:
     lines = wrap_text("主体结构施工中，厂房主体完工，正在进行钢结构安装", 60, m)
     assert "".join(t for t, _ in lines) == "主体结构施工中，厂房主体完工，正在进行钢结构安装"
     assert all(not t.startswith(("，", "。")) for t, _ in lines)
-    assert all(w <= 60 + m.width("，") for _, w in lines)
+    assert all(w <= 60 for _, w in lines)
+    carried = wrap_text("主体结构施工，厂房", 60, m)  # “，” would start line two: “工” goes down with it
+    assert [t for t, _ in carried] == ["主体结构施", "工，厂房"]
     lines = wrap_text("设备 equipment installation 完成", 70, m)
     words = " ".join(t for t, _ in lines).split()
     assert "equipment" in words and "installation" in words
@@ -250,3 +306,4 @@ def test_forms_refuse_what_excel_or_the_layout_cannot_hold() -> None:
         Table([Column("a"), Column("b")], [[1, 2, 3]]).rendered_rows()
     numbered = Table([Column("a")], [Row.section("一"), ["x"], Row.section("二"), ["y"], ["z"]], serial="section")
     assert [cells[0] for _, cells in numbered.rendered_rows()] == [None, 1, None, 1, 2]
+    assert [fmt for _, _, fmt in Table([Column("a")], [Row.data(1, number_format=COUNT), [2]]).rendered()] == [COUNT, None]

@@ -43,11 +43,14 @@ The pieces (``desk.exchange.forms.model``):
   (``"left"``/``"center"``/``"right"``, default right for numbers); ``number_format`` in
   Excel notation (``AMOUNT`` ``#,##0.00``, ``AMOUNT0``, ``COUNT``, ``PERCENT``, ``DECIMAL2``,
   ``DATE``; ``None`` for text — the PDF formats numbers the same way); ``group`` to sit
-  under a merged upper header with its neighbours of the same group; ``wrap``.
+  under a merged upper header with its neighbours of the same group; ``wrap``;
+  ``takes_row_format=False`` keeps the column's own format in a row that has one.
 * :class:`Table` — ``columns``, ``rows`` (a plain list of cells is a data row;
   :meth:`Row.section` and :meth:`Row.total` make heading and 合计 rows whose label spans the
-  序号 column and the blank cells after it, so subtotals stay in their columns),
-  ``caption`` (a heading above the table when a form has several), ``serial``,
+  序号 column and the blank cells after it, so subtotals stay in their columns;
+  :meth:`Row.data` gives a row its own number format, for tables that mix 项 and 万元),
+  ``caption`` (a heading above the table when a form has several; drawn above its first
+  part only, so a long table still starts under it), ``serial``,
   ``empty_text`` (shown across an empty table, default “无”). Cells are ``str``, ``int``,
   ``Decimal``, ``float``, ``date``, ``bool`` (是/否) or ``None``; text is never a formula.
 * :class:`Form` — one sheet / one run of pages: ``sheet_name`` (≤ 31 characters), ``title``,

@@ -22,6 +22,7 @@ from desk import paths
 from desk.core.errors import DeskError
 
 BUNDLED_KEY = "bundled"
+SETTING = "pdf_font"  # the ledger setting holding the chosen key, shared by every form
 BUNDLED_FILE = "wqy-microhei.ttf"
 
 # file name → (label the clerk sees, the family name Excel knows it by)
@@ -121,9 +122,12 @@ def resolve(key: str | None) -> FontChoice:
 
 
 def resolve_or_bundled(key: str | None) -> tuple[FontChoice, str]:
-    """The chosen font, or the bundled one with a note saying why (for pre-flight)."""
+    """The chosen font if it is installed and can be embedded, else the bundled one with a note
+    saying why (for pre-flight, so that a missing font never stops a submission)."""
     try:
-        return resolve(key), ""
+        choice = resolve(key)
+        register(choice)
+        return choice, ""
     except FontError as exc:
         return bundled(), f"{exc.message}；本次使用内置字体"
 

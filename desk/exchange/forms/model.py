@@ -52,6 +52,7 @@ class Column:
     number_format: str | None = None  # None: text
     group: str | None = None
     wrap: bool = True
+    takes_row_format: bool = True  # False keeps this column's format when a row has its own (a 完成率)
 
     @property
     def alignment(self) -> Align:
@@ -71,6 +72,12 @@ class Row:
 
     cells: tuple[Cell, ...]
     kind: RowKind = RowKind.DATA
+    number_format: str | None = None  # overrides the columns' format for this row's numbers
+
+    @classmethod
+    def data(cls, *cells: Cell, number_format: str | None = None) -> Row:
+        """A data row whose numbers have their own format (an indicator table mixing 项 and 万元)."""
+        return cls(tuple(cells), RowKind.DATA, number_format)
 
     @classmethod
     def section(cls, label: str, *cells: Cell) -> Row:
@@ -128,12 +135,17 @@ class Table:
 
     def rendered_rows(self) -> list[tuple[RowKind, list[Cell]]]:
         """Rows as rendered: kind and cells, the serial number filled in."""
-        result: list[tuple[RowKind, list[Cell]]] = []
+        return [(kind, cells) for kind, cells, _ in self.rendered()]
+
+    def rendered(self) -> list[tuple[RowKind, list[Cell], str | None]]:
+        """Like :meth:`rendered_rows`, with each row's own number format (or None)."""
+        result: list[tuple[RowKind, list[Cell], str | None]] = []
         number = 0
         width = len(self.columns)
         for raw in self.rows:
+            row_format: str | None = None
             if isinstance(raw, Row):
-                kind, cells = raw.kind, list(raw.cells)
+                kind, cells, row_format = raw.kind, list(raw.cells), raw.number_format
             else:
                 kind, cells = RowKind.DATA, list(raw)
             if len(cells) > width:
@@ -147,7 +159,7 @@ class Table:
                     cells.insert(0, number)
                 else:
                     cells.insert(0, None)
-            result.append((kind, cells))
+            result.append((kind, cells, row_format))
         return result
 
     @property
@@ -236,6 +248,10 @@ class Book:
 
 # ------------------------------------------------------------------------ formatting
 _NUMBER_RE = re.compile(r"^(?P<int>[#,0]+)(?:\.(?P<dec>0+))?(?P<pct>%)?$")
+
+
+def is_number(value: Cell) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def format_value(value: Cell, number_format: str | None = None) -> str:

@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -80,7 +81,7 @@ class TextBlock(Flowable):
         if self.bold:
             canv.setStrokeColor(TEXT)
             canv.setLineWidth(self.size * 0.045)
-            text.setTextRenderMode(2)
+            text.setTextRenderMode(2)  # inside saveState: restoreState ends the stroking
         y = self.height - self.space_after - self.leading + (self.leading - self.size) / 2 + self.size * 0.2
         for line, width in self._lines:
             x = 0.0 if self.align == "left" else (self.width - width) / 2 if self.align == "center" \
@@ -220,10 +221,7 @@ def _form_flowables(form: Form, font_name: str, frame_width: float) -> list[Flow
         units = sum(c.width for c in table.all_columns)
         widths = [c.width * frame_width / units for c in table.all_columns]
         if table.caption:
-            caption = TextBlock(table.caption, font_name, 10.5, bold=True, space_after=3)
-            caption.keepWithNext = True
-            flowables.append(Spacer(1, 4))
-            flowables.append(caption)
+            flowables.append(Spacer(1, 6))
         flowables.append(FormTable(TableLayout(table, widths, font_name, size)))
     if form.notes:
         flowables.append(Spacer(1, 6))
@@ -260,5 +258,12 @@ def write_pdf(book: Book, path: Path | str, *, font: fonts.FontChoice | None = N
             story.append(PageBreak())
         frame_width = sizes[orientation][0] - 2 * MARGIN_X
         story.extend(_form_flowables(form, font_name, frame_width))
-    doc.build(story, canvasmaker=_numbered_canvas(book, font_name))
+    # Page streams compressed but not ASCII85-armoured: smaller, and reportlab's pure-Python
+    # base-85 encoder is a sixth of the time of a long form.
+    previous = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        doc.build(story, canvasmaker=_numbered_canvas(book, font_name))
+    finally:
+        rl_config.useA85 = previous
     return path

@@ -14,12 +14,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
 
-from desk.exchange.forms.model import RowKind, Table, format_value
+from desk.exchange.forms.model import RowKind, Table, format_value, is_number
 
 NO_LINE_START = set("，。、；：！？）】」』》〉”’%‰,.;:!?)]}·…—～")
 NO_LINE_END = set("（【「『《〈“‘([{")
@@ -36,6 +37,19 @@ def _is_word(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "._-/%+#@&")
 
 
+class _Widths(dict[str, float]):
+    """Character → width at one size, filled on first use (lookups then stay in C)."""
+
+    def __init__(self, get: Any, default: float, scale: float) -> None:
+        super().__init__()
+        self._get, self._default, self._scale = get, default, scale
+
+    def __missing__(self, ch: str) -> float:
+        width = self._get(ord(ch), self._default) * self._scale
+        self[ch] = width
+        return width
+
+
 class Metrics:
     """Character widths of one TrueType font at one size, for wrapping."""
 
@@ -43,28 +57,62 @@ class Metrics:
         face = pdfmetrics.getFont(font_name).face
         self.font_name = font_name
         self.size = size
-        self._get = face.charWidths.get
-        self._default = face.defaultWidth
-        self._scale = size / 1000.0
+        self._widths = _Widths(face.charWidths.get, face.defaultWidth, size / 1000.0)
 
     def char_widths(self, text: str) -> list[float]:
-        get, default, scale = self._get, self._default, self._scale
-        return [get(ord(ch), default) * scale for ch in text]
+        return list(map(self._widths.__getitem__, text))
 
     def width(self, text: str) -> float:
-        get, default = self._get, self._default
-        return sum(get(ord(ch), default) for ch in text) * self._scale
+        return sum(map(self._widths.__getitem__, text))
+
+
+class TextEncoder:
+    """Text in a TrueType font as PDF string operands, as reportlab's ``_formatText`` makes
+    them, but as hex strings and cached per distinct text (forms repeat 工业, 在建, 是 …)."""
+
+    def __init__(self, canv: Any, font_name: str) -> None:
+        self.font = pdfmetrics.getFont(font_name)
+        self.doc = canv._doc
+        self._cache: dict[str, list[tuple[str, str]]] = {}
+        self._names: dict[int, str] = {}
+
+    def parts(self, text: str) -> list[tuple[str, str]]:
+        """(font subset resource name, hex string) runs for ``text``."""
+        found = self._cache.get(text)
+        if found is None:
+            found = []
+            for subset, data in self.font.splitString(text, self.doc):
+                name = self._names.get(subset)
+                if name is None:
+                    name = self._names[subset] = self.font.getSubsetInternalName(subset, self.doc)
+                found.append((name, data.hex()))
+            self._cache[text] = found
+        return found
+
+
+def encoder(canv: Any, font_name: str) -> TextEncoder:
+    """The encoder of this document (kept on the canvas, whose document it belongs to)."""
+    cache: dict[str, TextEncoder] | None = getattr(canv, "_desk_encoders", None)
+    if cache is None:
+        cache = {}
+        canv._desk_encoders = cache
+    if font_name not in cache:
+        cache[font_name] = TextEncoder(canv, font_name)
+    return cache[font_name]
 
 
 def wrap_text(text: str, max_width: float, metrics: Metrics) -> list[tuple[str, float]]:
     """Break ``text`` into lines no wider than ``max_width``: (line, its width)."""
+    if "\n" not in text:
+        whole = metrics.width(text)
+        if whole <= max_width + 0.01:  # most cells: one line, no breaking to do
+            return [(text, whole)]
     lines: list[tuple[str, float]] = []
     for para in text.split("\n"):
         if not para:
             lines.append(("", 0.0))
             continue
-        widths = metrics.char_widths(para)
-        cum = [0.0, *accumulate(widths)]
+        cum = [0.0, *accumulate(map(metrics._widths.__getitem__, para))]
         n = len(para)
         start = 0
         while start < n:
@@ -78,7 +126,12 @@ def wrap_text(text: str, max_width: float, metrics: Metrics) -> list[tuple[str, 
                     if boundary > start:
                         end = boundary
                 if para[end] in NO_LINE_START:
-                    end += 1  # hang the punctuation at the end of this line
+                    # carry the last character down with the punctuation; hang it only when
+                    # the line would otherwise be empty (a cell one character wide)
+                    back = end - 1
+                    while back > start and para[back] in NO_LINE_START:
+                        back -= 1
+                    end = back if back > start else end + 1
                 elif end - 1 > start and para[end - 1] in NO_LINE_END:
                     end -= 1
             line = para[start:end].rstrip(" ")
@@ -127,17 +180,25 @@ class TableLayout:
         self.width = self.edges[-1]
         columns = table.all_columns
         self.ncols = len(columns)
+        # a caption is drawn above the first part only (keeping it with the whole table would
+        # push a long table to the next page)
+        self.caption_size = 10.5
+        self.caption_leading = 15.0
+        self.caption_lines = wrap_text(table.caption, self.width, Metrics(font_name, self.caption_size)) \
+            if table.caption else []
+        self.caption_height = len(self.caption_lines) * self.caption_leading + (4 if table.caption else 0)
         self._header(table)
         rows: list[_Row] = []
-        rendered = table.rendered_rows()
+        rendered = table.rendered()
         if not rendered:
             cell = self._cell(0, self.ncols - 1, table.empty_text, "center", wrap=True)
             rows.append(_Row(self._height([cell]), RowKind.DATA, self.ncols - 1, [cell]))
         aligns = [c.alignment for c in columns]
         formats = [c.number_format for c in columns]
         wraps = [c.wrap and not c.number_format for c in columns]
+        takes = [c.takes_row_format for c in columns]
         label_at = table.label_index
-        for kind, values in rendered:
+        for kind, values, row_format in rendered:
             span_last = table.label_span(kind, values)
             cells: list[_Cell] = []
             if span_last:
@@ -151,8 +212,12 @@ class TableLayout:
                 value = values[index]
                 if value is None or value == "":
                     continue
-                cells.append(self._cell(index, index, format_value(value, formats[index]), aligns[index],
-                                        wrap=wraps[index]))
+                if row_format and is_number(value) and index >= label_at and takes[index]:  # never 序号
+                    cells.append(self._cell(index, index, format_value(value, row_format), aligns[index],
+                                            wrap=False))
+                else:
+                    cells.append(self._cell(index, index, format_value(value, formats[index]), aligns[index],
+                                            wrap=wraps[index]))
             rows.append(_Row(self._height(cells), kind, span_last, cells))
         self.rows = rows
         self.offsets = [0.0, *accumulate(r.height for r in rows)]
@@ -217,14 +282,18 @@ class FormTable(Flowable):
         offsets = self.layout.offsets
         return offsets[end] - offsets[start]
 
+    @property
+    def _caption_height(self) -> float:
+        return self.layout.caption_height if self.start == 0 else 0.0
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = self.layout.width
-        self.height = self.layout.header_height + self._rows_height(self.start, self.end)
+        self.height = self._caption_height + self.layout.header_height + self._rows_height(self.start, self.end)
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         layout = self.layout
-        room = availHeight - layout.header_height
+        room = availHeight - layout.header_height - self._caption_height
         offsets = layout.offsets
         # rows start..k fit when offsets[k] - offsets[start] <= room
         k = bisect_right(offsets, offsets[self.start] + room + 0.01) - 1
@@ -239,8 +308,10 @@ class FormTable(Flowable):
     def draw(self) -> None:
         layout = self.layout
         canv = self.canv
-        top = self.height
+        top = self.height - self._caption_height
         canv.saveState()
+        if self.start == 0 and layout.caption_lines:
+            self._caption(top)
         fills: list[tuple[float, float, float, float, Color]] = []
         h1, h2 = layout.header_rows
         fills.append((0, top - layout.header_height, layout.width, layout.header_height, HEADER_FILL))
@@ -270,11 +341,29 @@ class FormTable(Flowable):
         bottom = y
         for x, fy, w, h, color in fills:
             canv.setFillColor(color)
-            canv.rect(x, fy, w, h, stroke=0, fill=1)
+            canv._code.append(f"{x:.2f} {fy:.2f} {w:.2f} {h:.2f} re f")
         canv.setFillColor(TEXT)
         self._text(normal, bold_weight=False)
         self._text(bold, bold_weight=True)
         self._grid(top, bottom, rows)
+        canv.restoreState()
+
+    def _caption(self, table_top: float) -> None:
+        layout = self.layout
+        canv = self.canv
+        canv.saveState()  # the stroking render mode outlives the text object; Q restores it
+        canv.setFillColor(TEXT)
+        canv.setStrokeColor(TEXT)
+        canv.setLineWidth(layout.caption_size * 0.045)
+        text = canv.beginText()
+        text.setTextRenderMode(2)
+        text.setFont(layout.font_name, layout.caption_size, layout.caption_leading)
+        y = table_top + 4 + (len(layout.caption_lines) - 1) * layout.caption_leading + layout.caption_size * 0.3
+        for line, _width in layout.caption_lines:
+            text.setTextOrigin(0, y)
+            text.textOut(line)
+            y -= layout.caption_leading
+        canv.drawText(text)
         canv.restoreState()
 
     def _text(self, items: list[tuple[_Cell, float, float]], *, bold_weight: bool) -> None:
@@ -282,21 +371,22 @@ class FormTable(Flowable):
             return
         layout = self.layout
         canv = self.canv
+        canv.saveState()  # the stroking render mode outlives the text object; Q restores it
         if bold_weight:
             canv.setStrokeColor(TEXT)
             canv.setLineWidth(layout.size * 0.045)
-        text = canv.beginText()
-        if bold_weight:
-            text.setTextRenderMode(2)
+        # Raw operators: one text object, absolute positions (Tm), hex strings; reportlab's
+        # textOut formats every number and escapes every string in Python, a third of the time.
+        parts = encoder(canv, layout.font_name).parts
+        out = ["BT", "2 Tr" if bold_weight else "0 Tr"]
+        emit = out.append
         leading = layout.leading
         pad_x = layout.pad_x
         # the baseline sits about 0.78 of the leading below the line's top for CJK fonts
         ascent = layout.size * 0.80 + (leading - layout.size) / 2
-        current = None
+        current_font = ""
         for cell, row_top, row_height in items:
-            if cell.size != current:
-                text.setFont(layout.font_name, cell.size, leading)
-                current = cell.size
+            size = f"{cell.size:.2f}"
             block = len(cell.lines) * leading
             y = row_top - (row_height - block) / 2 - ascent
             for line, width in cell.lines:
@@ -307,10 +397,17 @@ class FormTable(Flowable):
                         x = cell.x1 - pad_x - width
                     else:
                         x = (cell.x0 + cell.x1 - width) / 2
-                    text.setTextOrigin(x, y)
-                    text.textOut(line)
+                    emit(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+                    for name, data in parts(line):
+                        font = f"{name} {size} Tf"
+                        if font != current_font:
+                            emit(font)
+                            current_font = font
+                        emit(f"<{data}> Tj")
                 y -= leading
-        canv.drawText(text)
+        out.append("ET")
+        canv._code.append("\n".join(out))
+        canv.restoreState()
 
     def _grid(self, top: float, bottom: float, rows: list[_Row]) -> None:
         layout = self.layout
@@ -349,6 +446,6 @@ class FormTable(Flowable):
                 segments.append((edges[index], began, edges[index], bottom))
         canv.setStrokeColor(GRID)
         canv.setLineWidth(0.4)
-        canv.lines(segments)
+        canv._code.append(" ".join(f"{a:.2f} {b:.2f} m {c:.2f} {d:.2f} l" for a, b, c, d in segments) + " S")
         canv.setLineWidth(0.9)
-        canv.rect(0, bottom, layout.width, top - bottom, stroke=1, fill=0)
+        canv._code.append(f"0 {bottom:.2f} {layout.width:.2f} {top - bottom:.2f} re S")

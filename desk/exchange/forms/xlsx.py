@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from copy import copy
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from desk import __version__
 from desk.exchange.forms import fonts
-from desk.exchange.forms.model import Book, Cell, Form, RowKind, Table
+from desk.exchange.forms.model import DATE, Book, Cell, Form, RowKind, Table, is_number
 
 BODY_SIZE = 10
 LINE_PT = 13.5  # the height of one line of 10 pt 宋体
@@ -55,19 +57,54 @@ def _clean(value: Cell) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class _Style:
+    kind: str
+    align: str
+    number_format: str | None
+    wrap: bool
+    id: int  # index into the workbook's cell styles
+
+
+class _FastCell:
+    """What openpyxl's streaming writer reads from a cell, and nothing more.
+
+    openpyxl's own ``Cell`` costs a style lookup, a value check and (in ``append``) a
+    caught exception per cell; a form of 2,000 rows has about 50,000 cells. The value is
+    checked here once (text never becomes a formula) and the style id is computed once per
+    kind of cell."""
+
+    __slots__ = ("row", "column", "_value", "data_type", "style_id", "parent")
+    row: int
+    column: int
+    _value: Any
+    data_type: str
+    style_id: int
+    parent: Any
+    _comment = None
+    hyperlink = None
+    has_style = True
+
+    @property
+    def coordinate(self) -> str:
+        return f"{get_column_letter(self.column)}{self.row}"
+
+
 class _Styles:
-    """One StyleArray per kind of cell, built once per workbook and copied onto each cell."""
+    """One style per kind of cell, registered in the workbook once."""
 
     def __init__(self, ws: Any, font_name: str) -> None:
         self.ws = ws
         self.font_name = font_name
-        self._cache: dict[tuple[Any, ...], Any] = {}
+        self._cache: dict[tuple[Any, ...], _Style] = {}
 
-    def get(self, kind: str, align: str = "left", number_format: str | None = None, wrap: bool = True) -> Any:
+    def get(self, kind: str, align: str = "left", number_format: str | None = None, wrap: bool = True) -> _Style:
         key = (kind, align, number_format, wrap)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = self._build(kind, align, number_format, wrap)
+            array = self._build(kind, align, number_format, wrap)
+            style_id = self.ws.parent._cell_styles.add(array)
+            found = self._cache[key] = _Style(kind, align, number_format, wrap, style_id)
         return found
 
     def _build(self, kind: str, align: str, number_format: str | None, wrap: bool) -> Any:
@@ -102,7 +139,7 @@ class _Styles:
             cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         elif kind == "sign":
             cell.font = Font(name=name, size=11)
-            cell.alignment = Alignment(horizontal="left", vertical="center")
+            cell.alignment = Alignment(horizontal=align, vertical="center")
         return cell._style
 
 
@@ -147,6 +184,7 @@ class _SheetWriter:
     def __init__(self, wb: Workbook, form: Form, book: Book, font_name: str) -> None:
         self.form = form
         self.ws = wb.create_sheet(form.sheet_name)
+        self.ws._values_to_row = self._place
         self.styles = _Styles(self.ws, font_name)
         self.grid = _grid(form.tables)
         self.ncols = len(self.grid.widths)
@@ -184,12 +222,35 @@ class _SheetWriter:
             ws.print_title_rows = f"{header_first}:{header_last}"
 
     # --------------------------------------------------------------- helpers
-    def _cell(self, value: Any, style: Any) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, _clean(value))
-        if cell.data_type == "f":  # a clerk's text that starts with “=” is text, not a formula
-            cell.data_type = "s"
-        cell._style = copy(style)
+    def _cell(self, value: Any, style: _Style) -> _FastCell:
+        cell = _FastCell()
+        cell.parent = self.ws
+        value = _clean(value)
+        if value is None:
+            cell.data_type = "n"
+        elif isinstance(value, str):
+            cell.data_type = "s"  # a clerk's text that starts with “=” stays text, never a formula
+            value = value[:32767]
+        elif isinstance(value, (int, float, Decimal)):
+            cell.data_type = "n"
+        elif isinstance(value, date):
+            cell.data_type = "d"
+            if not (style.number_format and is_date_format(style.number_format)):
+                style = self.styles.get(style.kind, style.align, DATE, style.wrap)
+        else:
+            raise TypeError(f"cannot write {type(value).__name__} into a form")
+        cell._value = value
+        cell.style_id = style.id
         return cell
+
+    @staticmethod
+    def _place(cells: list[Any], row_idx: int) -> Any:
+        """Replaces the write-only sheet's ``_values_to_row``: our cells are ready as they are."""
+        for column, cell in enumerate(cells, 1):
+            if cell is not None:
+                cell.row = row_idx
+                cell.column = column
+                yield cell
 
     def _merge(self, first: int, last: int) -> None:
         if last > first:
@@ -302,7 +363,7 @@ class _SheetWriter:
         col_styles = {kind: [styles.get(kinds[kind], c.alignment, c.number_format, c.wrap and not c.number_format)
                              for c in columns] for kind in kinds}
         blank = {kind: styles.get(kinds[kind]) for kind in kinds}
-        rows = table.rendered_rows()
+        rows = table.rendered()
         simple = all(a == b for a, b in spans) and len(spans) == self.ncols
         if not rows:
             style = styles.get("data", "center")
@@ -312,9 +373,13 @@ class _SheetWriter:
             return
         label_at = table.label_index
         text_columns = [i for i, c in enumerate(columns) if not c.number_format]
-        for kind, values in rows:
+        for kind, values, row_format in rows:
             span_last = table.label_span(kind, values)
             kind_styles = col_styles[kind]
+            if row_format:
+                kind_styles = [styles.get(kinds[kind], c.alignment, row_format, False)
+                               if is_number(v) and i >= label_at and c.takes_row_format else s  # never 序号
+                               for i, (c, v, s) in enumerate(zip(columns, values, kind_styles, strict=True))]
             lines = 1
             for i in text_columns:
                 value = values[i]
@@ -347,6 +412,9 @@ class _SheetWriter:
             for a, b in merges:
                 self._merge(a, b)
 
+    def _signature_bounds(self, texts: list[str]) -> list[int] | None:
+        return _share_bounds(self.grid.widths, texts)
+
     def _signatures(self) -> None:
         signatures = self.form.signatures
         assert signatures is not None
@@ -354,16 +422,43 @@ class _SheetWriter:
         n = self.ncols
         style = self.styles.get("sign")
         cells: list[Any] = [None] * n
-        bounds = [round(i * n / len(items)) for i in range(len(items) + 1)]
         merges = []
-        for (label, name), first, nxt in zip(items, bounds, bounds[1:], strict=False):
-            if nxt <= first:
-                continue
-            cells[first] = self._cell(f"{label}：{name}", style)
-            merges.append((first, nxt - 1))
+        texts = [f"{label}：{name}" for label, name in items]
+        bounds = self._signature_bounds(texts)
+        if bounds is None:  # the columns cannot give each name its room: one line across the form
+            cells[0] = self._cell("　　　　".join(texts), self.styles.get("sign", "center"))
+            merges.append((0, n - 1))
+        else:
+            for text, first, nxt in zip(texts, bounds, bounds[1:], strict=False):
+                cells[first] = self._cell(text, style)
+                merges.append((first, nxt - 1))
         self._append(cells, 26)
         for a, b in merges:
             self._merge(a, b)
+
+
+def _share_bounds(widths: list[float], texts: list[str]) -> list[int] | None:
+    """Column boundaries giving each text a run of columns wide enough for it, as close to
+    equal shares of the printed width as possible (序号 is narrow, so shares of the column
+    count would not do); None when no cut fits every text."""
+    from itertools import combinations
+
+    n, k = len(widths), len(texts)
+    if n < k:
+        return None
+    edges = [0.0]
+    for width in widths:
+        edges.append(edges[-1] + width)
+    need = [_text_units(t) + 0.5 for t in texts]
+    targets = [edges[-1] * i / k for i in range(1, k)]
+    best: tuple[float, list[int]] | None = None
+    for cut in combinations(range(1, n), k - 1):
+        bounds = [0, *cut, n]
+        if all(edges[b] - edges[a] >= w for a, b, w in zip(bounds, bounds[1:], need, strict=False)):
+            cost = sum(abs(edges[c] - t) for c, t in zip(cut, targets, strict=True))
+            if best is None or cost < best[0]:
+                best = (cost, bounds)
+    return None if best is None else best[1]
 
 
 def write_xlsx(book: Book, path: Path | str, *, font: fonts.FontChoice | None = None) -> Path:

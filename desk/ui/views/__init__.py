@@ -32,7 +32,7 @@ VIEW_FACTORIES: dict[str, str] = {
     "projects": "desk.ui.views.summary:ProjectsSummary",
     "leads": "desk.ui.views.summary:LeadsSummary",
     "tasks": "desk.ui.views.tasks:TasksView",
-    "submission": "desk.ui.views.summary:SubmissionSummary",
+    "submission": "desk.ui.views.submission:SubmissionView",
     "stats": "desk.ui.views.summary:StatsSummary",
     "settings": "desk.ui.views.settings:SettingsView",
 }
