@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 # never import the UI, and listed so that PyInstaller's collect_submodules finds them).
 STEP_MODULES: list[str] = [
     "desk.selftest_steps",
+    "desk.selftest_exchange",
     "desk.ui.selftest",
 ]
 
