@@ -37,12 +37,15 @@ def test_selftest_runs_every_step_and_leaves_nothing_behind(  # type: ignore[no-
     code, lines, err = run(capsys)
     assert code == 0, err
     names = [line.split()[1] for line in lines[:-1]]
-    assert names == ["resources", "ledger", "demo", "checks", "recognition", "files", "window"]
+    assert names == ["resources", "ledger", "demo", "import", "checks", "recognition", "files", "export", "verify",
+                     "window"]
     assert all(" ok (" in line for line in lines[:-1]), lines
     assert lines[-1] == "selftest: ok"
-    assert "120 个项目" in lines[2] and "均通过校验" in lines[3]
-    assert "三个标准案例判定正确" in lines[4]
-    assert "6 个栏目" in lines[6]
+    by_name = dict(zip(names, lines, strict=False))
+    assert "120 个项目" in by_name["demo"] and "均通过校验" in by_name["checks"]
+    assert "三个标准案例判定正确" in by_name["recognition"]
+    assert "6 个栏目" in by_name["window"]
+    assert "已签名" in by_name["export"] and "被拒绝" in by_name["verify"]
     assert list(temp_root.iterdir()) == []  # the temporary ledgers, backups, settings: gone
     assert list(isolated_home.iterdir()) == []  # the clerk's data folder: untouched
     assert os.environ.get("QT_QPA_PLATFORM") == platform_before
@@ -91,15 +94,16 @@ def test_an_unknown_step_is_refused_in_chinese(capsys: pytest.CaptureFixture[str
 def test_a_feature_registers_its_step_in_order(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(selftest, "STEPS", dict(selftest.STEPS))
 
-    @selftest.step("export", "导出签名月报", order=70, needs=("demo",))
-    def export(ctx: Context) -> str:
-        return "已导出"
+    @selftest.step("archive", "归档报送文件", order=75, needs=("export",))
+    def archive(ctx: Context) -> str:
+        return "已归档"
 
     code, lines, _ = run(capsys, "--list")
     assert code == 0
-    assert [line.split("\t")[0] for line in lines] == [
-        "resources", "ledger", "demo", "checks", "recognition", "files", "export", "window"]
-    assert lines[6] == "export\t导出签名月报（依赖 demo）"
+    names = [line.split("\t")[0] for line in lines]
+    assert names == ["resources", "ledger", "demo", "import", "checks", "recognition", "files", "export",
+                     "archive", "verify", "window"]
+    assert lines[names.index("archive")] == "archive\t归档报送文件（依赖 export）"
 
 
 def test_a_qt_warning_during_the_window_step_fails_it(  # type: ignore[no-untyped-def]
