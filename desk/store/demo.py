@@ -157,6 +157,9 @@ class _Builder:
     def __init__(self, ledger: Ledger, options: DemoOptions, progress: Callable[[str], None]) -> None:
         self.ledger = ledger
         self.rng = random.Random(options.seed)
+        # Draws added later use their own generator, so that the older draws (and every
+        # ledger a seed produced before) stay as they were wherever they can.
+        self.extra = random.Random(options.seed * 7919 + 1)
         self.options = options
         self.today = options.today or ledger.today()
         self.months = _months_to_fill(self.today)
@@ -294,6 +297,9 @@ class _Builder:
             stage = stage_by_month[last]
         else:  # new_start or completes: a start within this year
             assert start_index is not None
+            extra = self.extra
+            if story == "new_start" and extra.random() < 0.25:
+                start_index = len(months) - 1  # the month being reported has its own new starts
             start_month = months[start_index]
             start_date = start_month.day(rng.randint(1, 25))
             history.append((None, Stage.PRELIMINARY, date(year - 1, rng.randint(8, 12), 15)))
@@ -301,8 +307,25 @@ class _Builder:
             complete_index = None
             if story == "completes":
                 complete_index = rng.randrange(min(start_index + 3, len(months) - 1), len(months))
+            # Some new starts stop again (dropped by the dynamic review, 盘锦2018 五.2); half
+            # of those resume later in the year and count again.
+            stop_index = resume_index = None
+            if story == "new_start" and start_index + 2 < len(months) and extra.random() < 0.3:
+                stop_index = extra.randrange(start_index + 2, len(months))
+                if stop_index + 2 < len(months) and extra.random() < 0.5:
+                    resume_index = extra.randrange(stop_index + 1, len(months))
             for i, m in enumerate(months):
-                if i < start_index:
+                if stop_index is not None and i >= stop_index and (resume_index is None or i < resume_index):
+                    stage_by_month[m] = Stage.STOPPED
+                    if i == stop_index:
+                        history.append((Stage.CONSTRUCTION, Stage.STOPPED, m.day(10)))
+                elif resume_index is not None and i >= resume_index:
+                    stage_by_month[m] = Stage.RESUMED if i == resume_index else Stage.CONSTRUCTION
+                    if i == resume_index:
+                        history.append((Stage.STOPPED, Stage.RESUMED, m.day(5)))
+                    elif i == resume_index + 1:
+                        history.append((Stage.RESUMED, Stage.CONSTRUCTION, m.day(1)))
+                elif i < start_index:
                     stage_by_month[m] = Stage.PRELIMINARY
                 elif i == start_index:
                     stage_by_month[m] = Stage.NEW_START

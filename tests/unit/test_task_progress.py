@@ -285,21 +285,26 @@ def test_traffic_light_rule(actual, planned, elapsed, level, overdue, light) -> 
 
 
 def test_the_same_task_changes_colour_as_the_year_goes_on(demo: Ledger) -> None:
-    """One unit's counted new starts (4, as counted by hand above) against a plan of 8, seen at
-    several dates: the figures stay, time moves on."""
+    """One unit's counted new starts against a plan of twice as many, seen at several dates:
+    the figures stay, time moves on."""
     task = next(t for t in demo.tasks.of_year(YEAR) if t.metric == Metric.NEW_STARTS)
     unit = demo.units.by_name("西山街道").id
-    lines = [dataclasses.replace(t, planned=Decimal(8)) if t.unit_id == unit else t
-             for t in demo.task_targets.of_task(task.id)]
     values = metric_values(demo, YEAR, Month(YEAR, 10))
+    counted = task_progress(task, demo.task_targets.of_task(task.id), demo.units.names(), values,
+                            date(2026, 6, 30)).row_for(unit)
+    assert counted is not None and counted.actual > 0
+    actual = counted.actual
+    # Plan twice what was counted: a 50% completion whose colour only time changes.
+    lines = [dataclasses.replace(t, planned=Decimal(actual * 2)) if t.unit_id == unit else t
+             for t in demo.task_targets.of_task(task.id)]
     seen = {}
     for day in (date(2026, 6, 30), date(2026, 7, 31), date(2026, 8, 31), date(2026, 12, 31), date(2027, 1, 5)):
         row = task_progress(task, lines, demo.units.names(), values, day).row_for(unit)
         assert row is not None
         seen[day] = (row.actual, format_percent(row.ratio), row.light)
-    assert seen[date(2026, 6, 30)] == (4, "50.0%", Light.GREEN)  # 50% at 49.6% of the year
-    assert seen[date(2026, 7, 31)] == (4, "50.0%", Light.AMBER)  # 50% at 58.1%
-    assert seen[date(2026, 8, 31)] == (4, "50.0%", Light.RED)  # 50% at 66.6%
+    assert seen[date(2026, 6, 30)] == (actual, "50.0%", Light.GREEN)  # 50% at 49.6% of the year
+    assert seen[date(2026, 7, 31)] == (actual, "50.0%", Light.AMBER)  # 50% at 58.1%
+    assert seen[date(2026, 8, 31)] == (actual, "50.0%", Light.RED)  # 50% at 66.6%
     assert seen[date(2026, 12, 31)][2] == Light.RED
     assert seen[date(2027, 1, 5)][2] == Light.RED  # the deadline has passed
     # With a deadline at the end of June the same 50% is already late in July.
