@@ -65,13 +65,13 @@ def save(qtbot, editor: ProjectEditor) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_required_name_negative_amount_and_date_order_are_shown_inline(page: ProjectsPage, demo: Ledger, qtbot) -> None:  # type: ignore[no-untyped-def]
-    editor = open_editor(page, demo, "忠旺")
+    editor = open_editor(page, demo, "中储粮")
     assert editor.save_button.isEnabled() and editor.errors_label.text() == ""
     editor.basic.name.clear()
     assert not editor.save_button.isEnabled()
     assert editor.basic.left.rows["name"].error.text() == "请填写项目名称"
     assert editor.basic.name.property("invalid") is True
-    editor.basic.name.insert("忠旺80万吨挤压型材（二期）")
+    editor.basic.name.insert("中储粮东北综合产业基地（二期）")
     total = editor.investment.amounts["total_investment_wan"]
     total.clear()
     qtbot.keyClicks(total, "-5")
@@ -96,11 +96,11 @@ def test_required_name_negative_amount_and_date_order_are_shown_inline(page: Pro
     assert saved.year_plan_wan == Decimal(3)
     assert page.model.ids[page.table.currentIndex().row()] == saved.id  # the table shows what was saved
     entry = demo.projects.history(saved.id)[0]  # type: ignore[arg-type]
-    assert entry.changes["name"] == ["忠旺80万吨挤压型材", "忠旺80万吨挤压型材（二期）"]
+    assert entry.changes["name"] == ["中储粮东北综合产业基地", "中储粮东北综合产业基地（二期）"]
 
 
 def test_a_half_valid_project_is_never_saved(page: ProjectsPage, demo: Ledger, qtbot) -> None:  # type: ignore[no-untyped-def]
-    editor = open_editor(page, demo, "忠旺")
+    editor = open_editor(page, demo, "中储粮")
     before = demo.projects.get(editor.original.id)  # type: ignore[arg-type]
     editor.roles.edits["leader"].setText("新领导")
     editor.basic.name.clear()
@@ -110,7 +110,7 @@ def test_a_half_valid_project_is_never_saved(page: ProjectsPage, demo: Ledger, q
 
 
 def test_only_allowed_stages_can_be_chosen_and_each_move_is_dated(page: ProjectsPage, demo: Ledger, qtbot) -> None:  # type: ignore[no-untyped-def]
-    editor = open_editor(page, demo, "忠旺")  # 在建
+    editor = open_editor(page, demo, "中储粮")  # 在建
     model = editor.basic.stage.model()
     assert isinstance(model, QStandardItemModel)
     enabled = {value for i, value in enumerate(editor.basic.stage.values()) if model.item(i).isEnabled()}
@@ -142,7 +142,7 @@ def test_only_allowed_stages_can_be_chosen_and_each_move_is_dated(page: Projects
 def test_the_stage_dialog_refuses_a_date_before_the_last_move(page: ProjectsPage, demo: Ledger, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from desk.ui.projects import stage as stage_ui
 
-    project = demo.projects.get(project_id(demo, "忠旺"))
+    project = demo.projects.get(project_id(demo, "中储粮"))
 
     def answer(dialog: stage_ui.StageDialog) -> int:
         dialog.date.line.setText("1999-01-01")
@@ -210,7 +210,7 @@ def test_a_new_project_with_approvals_roles_and_a_problem(page: ProjectsPage, de
 
 
 def test_month_figures_follow_and_are_checked(page: ProjectsPage, demo: Ledger, qtbot) -> None:  # type: ignore[no-untyped-def]
-    editor = open_editor(page, demo, "忠旺")
+    editor = open_editor(page, demo, "中储粮")
     tab = editor.investment
     assert tab.month.month() == "2026-11"
     october = demo.months.get_for(editor.original.id, "2026-10")  # type: ignore[arg-type]
@@ -236,7 +236,7 @@ def test_month_figures_follow_and_are_checked(page: ProjectsPage, demo: Ledger, 
 
 def test_a_submitted_month_is_read_only_in_the_editor(page: ProjectsPage, demo: Ledger) -> None:
     demo.submissions.add(Submission(unit_id=demo.unit_id, month="2026-11", status=_submitted()))
-    editor = open_editor(page, demo, "忠旺")
+    editor = open_editor(page, demo, "中储粮")
     assert not editor.investment.locked_note.isHidden()
     assert editor.investment.month_fields["invested_month_wan"].isReadOnly()
     assert not editor.evidence.boxes[Evidence.PILING].isEnabled()
@@ -257,10 +257,10 @@ def test_cancel_asks_before_throwing_changes_away(page: ProjectsPage, demo: Ledg
         return QMessageBox.StandardButton.Cancel
 
     monkeypatch.setattr(QMessageBox, "question", ask)
-    editor = open_editor(page, demo, "忠旺")
+    editor = open_editor(page, demo, "中储粮")
     editor.reject()
     assert asked == [] and not editor.isVisible()  # nothing changed: closes at once
-    editor = open_editor(page, demo, "忠旺")
+    editor = open_editor(page, demo, "中储粮")
     editor.roles.edits["steward"].setText("新管家")
     editor.reject()
     assert asked == ["项目有尚未保存的修改，确定放弃吗？"] and editor.isVisible()

@@ -195,7 +195,7 @@ def test_a_plug_in_filter_and_column_are_shown_and_used(qtbot, desk_app, demo: L
 
 
 def test_row_menu_offers_only_allowed_stages_and_says_why_not(page: ProjectsPage, demo: Ledger) -> None:
-    page.filters.search.insert("忠旺")  # 在建
+    page.filters.search.insert("中储粮")  # 在建
     menu = page.row_menu(page.model.index(0, 0))
     assert menu is not None
     (stage_menu,) = [a.menu() for a in menu.actions() if a.text() == "变更阶段"]
@@ -214,12 +214,12 @@ def test_ctrl_f_finds_and_enter_opens_the_project(page: ProjectsPage, qtbot) -> 
     qtbot.waitUntil(window.isActiveWindow)  # type: ignore[attr-defined]
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is page.filters.search
-    page.filters.search.insert("忠旺")
+    page.filters.search.insert("中储粮")
     page.table.setFocus()
     page.table.setCurrentIndex(page.model.index(0, 0))
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert page.editor is not None and page.editor.isVisible()
-    assert page.editor.basic.name.text() == "忠旺80万吨挤压型材"
+    assert page.editor.basic.name.text() == "中储粮东北综合产业基地"
     page.editor.reject()
 
 

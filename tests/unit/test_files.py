@@ -206,3 +206,13 @@ def test_backup_is_a_complete_ledger_and_rotates(demo: Ledger, monkeypatch: pyte
     assert len([b for b in found if b.reason.startswith("自动")]) == 3
     with Ledger.open(first, readonly=True) as copy:
         assert copy.count("projects") == demo.count("projects")
+
+
+@pytest.mark.parametrize("fixture", RELEASED, ids=lambda p: p.name)
+def test_released_ledgers_carry_usable_rule_profiles(fixture: Path, tmp_path: Path) -> None:
+    from desk.store.recognition import current_profile
+
+    path = tmp_path / fixture.name
+    shutil.copyfile(fixture, path)
+    with Ledger.open(path) as ledger:
+        assert current_profile(ledger).name == ledger.profile_name
