@@ -223,8 +223,12 @@ def test_month_figures_follow_and_are_checked(page: ProjectsPage, demo: Ledger, 
     tab.month_fields["invested_ytd_wan"].setText(str(october.invested_ytd_wan + 300))
     tab.month_fields["progress"].setText("设备安装中")
     editor.tabs.setCurrentWidget(editor.evidence)
-    editor.evidence.boxes[Evidence.EQUIPMENT_INSTALLED].setChecked(True)
     assert editor.evidence.recognition_box.objectName() == "recognitionPanel"
+    from desk.ui.projects.recognition_plugins import RecognitionEvidence
+
+    (panel,) = editor.evidence.recognition_box.findChildren(RecognitionEvidence)
+    assert not editor.evidence.boxes[Evidence.PILING].isVisibleTo(editor.evidence)  # the panel owns the ticks
+    panel.tab.panel.boxes[Evidence.EQUIPMENT_INSTALLED].click()  # ticked where the verdict is shown
     save(qtbot, editor)
     record = demo.months.get_for(editor.original.id, "2026-11")  # type: ignore[arg-type]
     assert record is not None
@@ -240,6 +244,10 @@ def test_a_submitted_month_is_read_only_in_the_editor(page: ProjectsPage, demo: 
     assert not editor.investment.locked_note.isHidden()
     assert editor.investment.month_fields["invested_month_wan"].isReadOnly()
     assert not editor.evidence.boxes[Evidence.PILING].isEnabled()
+    from desk.ui.projects.recognition_plugins import RecognitionEvidence
+
+    (panel,) = editor.evidence.recognition_box.findChildren(RecognitionEvidence)
+    assert not panel.tab.panel.boxes[Evidence.PILING].isEnabled()
     editor.reject()
 
 

@@ -230,3 +230,22 @@ def test_print_lists_the_result_with_the_shown_columns(page: ProjectsPage) -> No
     assert "海州区项目台账" in html and "<td>忠旺80万吨挤压型材</td>" in html
     assert "<th>建设单位</th>" in html and "<th>建设地点</th>" not in html  # hidden columns stay out
     assert html.count("<tr><td align='right'>") == 1
+
+
+def test_the_recognition_filter_and_column_come_from_the_recognition_work(page: ProjectsPage, demo: Ledger) -> None:
+    from desk.store.recognition import recognition_filter, recognition_status
+
+    page.month_box.setCurrentIndex(page.month_box.findData("2026-10"))
+    (select,) = [s for p, s in page.filters.plugin_selects if p.key == "recognition"]
+    assert select.text() == "认定结果：全部"
+    tick(select, "本月申报")
+    expected = recognition_filter(demo, "2026-10", {"claimed"})
+    assert expected and set(page.model.ids) == expected
+    column = page.model.keys.index("recognition")
+    assert page.model.headerData(column, Qt.Orientation.Horizontal) == "认定状态"
+    standings = recognition_status(demo, "2026-10")
+    for row in range(page.model.rowCount()):
+        project_id = page.model.ids[row]
+        text = page.model.index(row, column).data()
+        assert text.startswith(standings[project_id].text)
+        assert page.model.index(row, column).data(Qt.ItemDataRole.ForegroundRole) is not None

@@ -313,14 +313,15 @@ class EvidenceTab(Tab):
         self.recognition_box = QGroupBox("认定结论")
         self.recognition_box.setObjectName("recognitionPanel")
         self.recognition_layout = QVBoxLayout(self.recognition_box)
+        # What a recognition panel with its own evidence boxes (and files) replaces.
+        self.own_widgets: list[QWidget] = [ticks_box, note, QLabel("现场照片与文件资料"), self.files]
         layout = QVBoxLayout(self)
         layout.addLayout(head)
-        layout.addWidget(ticks_box)
-        layout.addWidget(note)
-        layout.addWidget(QLabel("现场照片与文件资料"))
-        layout.addWidget(self.files)
-        layout.addWidget(self.recognition_box)
-        layout.addStretch(1)
+        for widget in self.own_widgets:
+            layout.addWidget(widget)
+        layout.addWidget(self.recognition_box, 1)
+        self.stretch = QWidget()
+        layout.addWidget(self.stretch, 1)
         self.ticks: dict[str, set[Evidence]] = {}
         self.shown = self.month.month()
         self._load_month(self.shown)
@@ -352,11 +353,30 @@ class EvidenceTab(Tab):
             item = self.recognition_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        self.recognition_box.setVisible(bool(plugins.EVIDENCE_PANELS) and self.project.id is not None)
-        if self.project.id is None:
+        shown = bool(plugins.EVIDENCE_PANELS) and self.project.id is not None
+        self.recognition_box.setVisible(shown)
+        owns_ticks = False
+        if shown:
+            for factory in plugins.EVIDENCE_PANELS:
+                panel = factory(self.ledger, self.project, month)
+                self.recognition_layout.addWidget(panel)
+                changed = getattr(panel, "evidenceChanged", None)
+                if changed is not None:
+                    owns_ticks = True
+                    panel.set_evidence(frozenset(self.evidence(month)))  # type: ignore[attr-defined]
+                    read_only = getattr(panel, "set_read_only", None)
+                    if read_only is not None:
+                        read_only(month in self.book.locked)
+                    changed.connect(self._panel_ticked)
+        for widget in self.own_widgets:
+            widget.setVisible(not owns_ticks)
+        self.stretch.setVisible(not shown)
+
+    def _panel_ticked(self, evidence: frozenset[Evidence]) -> None:
+        if self.shown in self.book.locked:
             return
-        for factory in plugins.EVIDENCE_PANELS:
-            self.recognition_layout.addWidget(factory(self.ledger, self.project, month))
+        self.ticks[self.shown] = set(evidence)
+        self.edited.emit()
 
     def _ticked(self) -> None:
         self.ticks[self.shown] = {e for e, box in self.boxes.items() if box.isChecked()}

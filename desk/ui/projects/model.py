@@ -38,7 +38,7 @@ ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 def plugin_column(plugin: plugins.ColumnPlugin) -> Column:
     return Column(plugin.key, plugin.title, lambda r: "", numeric=plugin.numeric,
-                  visible_by_default=plugin.visible_by_default, month=True)
+                  visible_by_default=plugin.visible_by_default, width_chars=10, month=True)
 
 
 def all_columns() -> list[Column]:
@@ -61,6 +61,7 @@ class ProjectTableModel(QAbstractTableModel):
         self.sort_key = "id"
         self.descending = False
         self._rows: dict[int, tuple[str, ...]] = {}
+        self._colours: dict[tuple[int, int], QColor] = {}  # (project id, column) → plug-in colour
         self._projects: dict[int, Project] = {}
         self._records: dict[int, ProjectMonth | None] = {}
         self._units: dict[int, str] = {}
@@ -78,6 +79,7 @@ class ProjectTableModel(QAbstractTableModel):
     def invalidate(self) -> None:
         """The ledger changed: search and rows must be read again."""
         self.index_.invalidate()
+        plugins.reset()
 
     def total(self) -> int:
         """Projects in the pool (not moved out), whatever the filter."""
@@ -100,6 +102,7 @@ class ProjectTableModel(QAbstractTableModel):
 
     def _drop_cache(self) -> None:
         self._rows.clear()
+        self._colours.clear()
         self._projects.clear()
         self._records.clear()
         self._units = self.ledger.units.names()
@@ -153,6 +156,7 @@ class ProjectTableModel(QAbstractTableModel):
             return cached
         if len(self._rows) > CACHE_LIMIT:
             self._rows.clear()
+            self._colours.clear()
             self._projects.clear()
             self._records.clear()
         start = max(0, row - BLOCK // 4)
@@ -166,6 +170,11 @@ class ProjectTableModel(QAbstractTableModel):
         projects = {p.id: p for p in self.ledger.projects.by_ids(ids)}
         records = self.records_for(ids)
         extra = {key: p.values(self.ledger, ids, self.month) for key, p in plugins.COLUMNS.items()}
+        for key, plugin in plugins.COLUMNS.items():
+            if plugin.colours is not None:
+                position = self.keys.index(key)
+                for project_id, colour in plugin.colours(self.ledger, ids, self.month).items():
+                    self._colours[(project_id, position)] = QColor(colour)  # type: ignore[call-overload]
         for project_id in ids:
             project = projects.get(project_id)
             if project is None:  # deleted meanwhile: an empty row until the next search
@@ -231,8 +240,13 @@ class ProjectTableModel(QAbstractTableModel):
         if role == TOOLTIP:
             text = self._ensure(row)[index.column()]
             return text if len(text) > 12 else None
-        if role == FOREGROUND and column.key == "month_updated":
-            return NOT_UPDATED if self._ensure(row)[index.column()] == "未填报" else None
+        if role == FOREGROUND:
+            if column.key == "month_updated":
+                return NOT_UPDATED if self._ensure(row)[index.column()] == "未填报" else None
+            if self._colours:
+                self._ensure(row)
+                return self._colours.get((self.ids[row], index.column()))
+            return None
         if role == USER:
             return self.ids[row]
         return None

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from desk.store.ledger import Ledger
 
 # Modules that call the register_* functions below when imported.
-PLUGIN_MODULES: list[str] = []
+PLUGIN_MODULES: list[str] = ["desk.ui.projects.recognition_plugins"]
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,16 @@ class ColumnPlugin:
     values: Callable[[Ledger, Sequence[int], str], dict[int, str]]
     numeric: bool = False
     visible_by_default: bool = True
+    # Optional text colour per project id ("#c62828" or a QColor), fetched with the values.
+    colours: Callable[[Ledger, Sequence[int], str], dict[int, object]] | None = None
+    # Called when the ledger changed, so that a plug-in drops what it cached.
+    reset: Callable[[], None] | None = None
 
 
 # (ledger, project, month "YYYY-MM") -> the widget shown in the editor's 认定证据 tab.
+# A panel that has its own evidence boxes says so with an ``evidenceChanged(frozenset)``
+# signal and a ``set_evidence(frozenset)`` method: the tab then hides its own ticks and
+# keeps the month's evidence from the panel.
 EvidencePanel = Callable[["Ledger", "Project", str], "QWidget"]
 
 FILTERS: dict[str, FilterPlugin] = {}
@@ -72,6 +79,13 @@ def register_column(plugin: ColumnPlugin) -> None:
 def register_evidence_panel(factory: EvidencePanel) -> None:
     if factory not in EVIDENCE_PANELS:
         EVIDENCE_PANELS.append(factory)
+
+
+def reset() -> None:
+    """The ledger changed: every plug-in drops its cached results."""
+    for plugin in COLUMNS.values():
+        if plugin.reset is not None:
+            plugin.reset()
 
 
 def load() -> None:

@@ -31,6 +31,12 @@ def project_table(window: QWidget) -> QWidget:
             item.setCheckState(Qt.CheckState.Checked)
     page.table.horizontalHeader().sectionClicked.emit(page.model.keys.index("total_investment"))
     page.table.horizontalHeader().sectionClicked.emit(page.model.keys.index("total_investment"))
+    # As a clerk would lay it out: 认定状态 beside the stage, 建设单位 hidden.
+    header = page.table.horizontalHeader()
+    keys = page.model.keys
+    if "recognition" in keys:
+        header.moveSection(header.visualIndex(keys.index("recognition")), header.visualIndex(keys.index("stage")) + 1)
+    page.set_column_visible(keys.index("owner_company"), False)
     page.table.setCurrentIndex(page.model.index(2, 0))
     return window
 
