@@ -12,23 +12,15 @@ two); a filter with SQL ``extra`` clauses is passed on to ``search_ids``. Call
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 from desk.store.ledger import Ledger
 from desk.store.projects import MONTH_SORT_KEYS, SEARCH_COLUMNS, ProjectFilter
 
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    id: int
-    unit_id: int
-    stage: str
-    category: str
-    leader: str
-    project_class: str | None
-    in_statistics: bool
-    archived: bool
-    text: str  # the searched columns, folded as LIKE folds them
+# Each entry is a plain tuple (10,000 dataclasses cost more to build than the query):
+ID, UNIT, STAGE, CATEGORY, LEADER, CLASS, IN_STATISTICS, ARCHIVED, TEXT = range(9)
+# (id, unit_id, stage, category, leader, project_class, in_statistics, archived, text)
+Entry = tuple[Any, ...]
 
 
 def fold(text: str) -> str:
@@ -54,18 +46,16 @@ class ProjectIndex:
         self._reported.clear()
 
     def _load(self) -> None:
-        columns = ", ".join(SEARCH_COLUMNS)
+        # SQLite's lower() folds ASCII only, as LIKE does; NUL separates the columns so a
+        # word never matches across two of them.
+        text = " || char(0) || ".join(SEARCH_COLUMNS)
         sql = (
             "SELECT id, unit_id, stage, category, leader, project_class, in_statistics, archived,"
-            f" {columns} FROM projects"
+            f" lower({text}) FROM projects"
         )
-        entries = {}
-        for row in self.ledger.conn.execute(sql):
-            texts = "\x00".join(row[8:])  # a separator no search word contains
-            entries[row[0]] = Entry(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), bool(row[7]),
-                                    fold(texts))
+        entries: dict[int, Entry] = {row[0]: row for row in self.ledger.conn.execute(sql)}
         self.entries = entries
-        self._count = sum(1 for e in entries.values() if not e.archived)
+        self._count = sum(1 for e in entries.values() if not e[ARCHIVED])
         self._loaded = True
 
     def count(self) -> int:
@@ -105,30 +95,30 @@ class ProjectIndex:
         e = self.entries
         ids = self._order(order_by, descending, month)
         if not f.include_archived:
-            ids = [i for i in ids if not e[i].archived]
+            ids = [i for i in ids if not e[i][ARCHIVED]]
         if f.ids is not None:
             wanted = f.ids
             ids = [i for i in ids if i in wanted]
         for word in (fold(w) for w in f.text.split()):
-            ids = [i for i in ids if word in e[i].text]
+            ids = [i for i in ids if word in e[i][TEXT]]
         if f.unit_ids:
             units = f.unit_ids
-            ids = [i for i in ids if e[i].unit_id in units]
+            ids = [i for i in ids if e[i][UNIT] in units]
         if f.stages:
             stages = {s.value for s in f.stages}
-            ids = [i for i in ids if e[i].stage in stages]
+            ids = [i for i in ids if e[i][STAGE] in stages]
         if f.categories:
             categories = {c.value for c in f.categories}
-            ids = [i for i in ids if e[i].category in categories]
+            ids = [i for i in ids if e[i][CATEGORY] in categories]
         if f.leaders:
             leaders = f.leaders
-            ids = [i for i in ids if e[i].leader in leaders]
+            ids = [i for i in ids if e[i][LEADER] in leaders]
         if f.classes:
             classes = {c.value for c in f.classes}
-            ids = [i for i in ids if e[i].project_class in classes]
+            ids = [i for i in ids if e[i][CLASS] in classes]
         if f.in_statistics is not None:
             wanted_flag = f.in_statistics
-            ids = [i for i in ids if e[i].in_statistics == wanted_flag]
+            ids = [i for i in ids if bool(e[i][IN_STATISTICS]) == wanted_flag]
         if f.not_updated_in:
             reported = self._reported_in(f.not_updated_in)
             ids = [i for i in ids if i not in reported]
