@@ -26,6 +26,7 @@ from desk.core.errors import DeskError
 COMMAND_MODULES = [
     "desk.commands.ledger",
     "desk.commands.gui",
+    "desk.commands.leads",
 ]
 
 EXIT_USAGE = 2
