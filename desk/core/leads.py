@@ -14,8 +14,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 from desk.core import contacts
 from desk.core.errors import RefusedError
@@ -112,6 +112,8 @@ def company_key(name: str) -> str:
             if len(text) > len(plain):
                 text = text[: -len(plain)]
             break
+    if text.endswith("股份") and len(text) > 2:  # 某某股份有限（责任）公司 = 某某有限公司
+        text = text[:-2]
     return text
 
 

@@ -19,7 +19,7 @@ from desk.ui.views import SECTION_KEYS
 
 # name → callable(window) returning the widget to grab (already shown).
 SHOTS: dict[str, Callable[[QWidget], QWidget]] = {}
-SHOT_MODULES: list[str] = []
+SHOT_MODULES: list[str] = ["desk.ui.views.leads.shots"]
 
 
 def available() -> list[str]:
