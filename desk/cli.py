@@ -26,6 +26,11 @@ from desk.core.errors import DeskError
 COMMAND_MODULES = [
     "desk.commands.ledger",
     "desk.commands.gui",
+    "desk.commands.standards",
+    "desk.commands.selftest",
+    "desk.commands.tasks",
+    "desk.commands.importing",
+    "desk.commands.submission",
     "desk.commands.leads",
 ]
 
@@ -154,6 +159,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("已取消\n")
         return 130
+    except BrokenPipeError:
+        # The reader went away (`desk projects … | head`): stop quietly, as Unix tools do.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 — let the interpreter's final flush succeed
+        except OSError:
+            pass
+        return 0
     except Exception:  # a bug: say so plainly, keep the details for support
         sys.stderr.write("程序内部错误（这是 Desk 的缺陷，请把下面的信息发给技术支持）：\n")
         traceback.print_exc()

@@ -2,13 +2,19 @@
 
 One helper for every path so that nothing else assumes a layout:
 
-* resources (fonts, rule profiles, icons) and migrations live in the source tree at
-  ``resources/`` and ``db/``; a wheel carries them inside the package
-  (``desk/resources``, ``desk/db``); a PyInstaller bundle carries them under
-  ``sys._MEIPASS``.
-* data (the default ledger, settings, backups) lives in the user data folder, or,
-  in portable mode (a file ``portable.txt`` beside the executable), beside the
-  executable. ``DESK_HOME`` overrides both (tests point it at a temporary folder).
+* resources (fonts, rule profiles, icons, Qt's Chinese translation) and migrations live
+  in the source tree at ``resources/`` and ``db/``; a wheel carries them inside the
+  package (``desk/resources``, ``desk/db``); a PyInstaller bundle carries them under
+  ``sys._MEIPASS`` (the ``_internal`` folder beside ``desk.exe``, or the temporary folder
+  a one-file ``desk.exe`` unpacks itself into).
+* data (the default ledger, settings, backups) lives in the user data folder
+  (``%LOCALAPPDATA%\\Desk`` on Windows, ``~/.local/share/Desk`` on Linux), or, in
+  portable mode (a file ``portable.txt`` beside ``desk.exe`` — never inside the one-file
+  program's temporary folder), beside the executable. ``DESK_HOME`` overrides both (tests
+  and the self-test point it at a temporary folder).
+
+Nothing here assumes a separator, a drive or an ASCII name: paths are ``pathlib`` paths
+throughout (tests/unit/test_paths.py runs the Windows cases on Linux too).
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ def is_frozen() -> bool:
 def resource_root() -> Path:
     """The folder that holds ``resources/`` and ``db/``."""
     if is_frozen():
-        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
+        bundle = getattr(sys, "_MEIPASS", None)
+        return Path(bundle) if bundle else Path(sys.executable).resolve().parent
     package = Path(__file__).resolve().parent
     if (package / "resources").is_dir():
         return package
@@ -67,7 +74,13 @@ def data_dir() -> Path:
     portable = portable_dir()
     if portable is not None:
         return portable
-    return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False, roaming=False))
+    return user_data_dir()
+
+
+def user_data_dir() -> Path:
+    """The per-user folder. Not roaming: a ledger is large and belongs to this PC, and a
+    roaming profile would copy it around at every logon (appauthor=False: no Desk\\Desk)."""
+    return Path(platformdirs.PlatformDirs(APP_DIR_NAME, appauthor=False, roaming=False).user_data_dir)
 
 
 def default_ledger_path() -> Path:

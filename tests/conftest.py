@@ -15,8 +15,24 @@ import pytest
 TODAY = date(2026, 11, 15)
 DATA = Path(__file__).parent / "data"
 
+
+def offscreen_platform(config: Path) -> str:
+    """QT_QPA_PLATFORM for the offscreen plugin with a screen configuration. Qt splits the
+    platform arguments at every ':', so on Windows the drive letter would cut the path (and
+    Qt aborts on the missing file): there it is passed relative to the working folder."""
+    if os.name != "nt":
+        return f"offscreen:configfile={config}"
+    try:
+        return f"offscreen:configfile={os.path.relpath(config)}"
+    except ValueError:  # the working folder is on another drive: default screen instead
+        return "offscreen"
+
+
 # Offscreen, with a 1920×1080 screen so that windows keep the sizes a clerk would have.
-os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={DATA / 'offscreen.json'}")
+os.environ.setdefault("QT_QPA_PLATFORM", offscreen_platform(DATA / "offscreen.json"))
+if os.name == "nt":
+    # Offscreen on Windows reads fonts only from QT_QPA_FONTDIR (and warns without it).
+    os.environ.setdefault("QT_QPA_FONTDIR", str(Path(__file__).resolve().parents[1] / "resources" / "fonts"))
 
 
 def fixed_clock() -> datetime:

@@ -166,6 +166,33 @@ class Claim(LabeledEnum):
     COMPLETION = "completion", "竣工"
 
 
+class RecognitionStatus(LabeledEnum):
+    """Where a project stands in a year's recognition as of a month (the project table's column).
+
+    A claim made that month shows its verdict; a recognised new start of the year is then
+    watched by the dynamic review (动态考评, 盘锦2018 五.2): dropped when it stops or shows no
+    progress, counted again when it resumes, and a suspected false start if the year ends
+    before it resumes.
+    """
+
+    START_RECOGNISED = "start_recognised", "新开工认定"
+    START_REJECTED = "start_rejected", "新开工不予认定"
+    COMPLETION_RECOGNISED = "completion_recognised", "竣工认定"
+    COMPLETION_REJECTED = "completion_rejected", "竣工不予认定"
+    DROPPED = "dropped", "剔除"
+    RESUMED = "resumed", "复工复评"
+    SUSPECTED_FAKE = "suspected_fake", "疑似假开工"
+
+
+class MonthFilter(LabeledEnum):
+    """The claims made in one month, as the month's recognition summary counts them."""
+
+    CLAIMED = "claimed", "本月申报"
+    RECOGNISED = "recognised", "本月认定"
+    NOT_RECOGNISED = "not_recognised", "本月不予认定"
+    MISSING_FILES = "missing_files", "缺少证据材料"
+
+
 class AttachmentKind(LabeledEnum):
     PHOTO = "photo", "现场照片"
     DOCUMENT = "document", "文件资料"
@@ -235,6 +262,28 @@ class Metric(LabeledEnum):
     FIXED_ASSET_INVESTMENT = "fixed_asset_investment", "完成固定资产投资"
 
 
+class Light(LabeledEnum):
+    """A target's progress against the time elapsed (the traffic light; desk.core.progress)."""
+
+    DONE = "done", "已完成"
+    GREEN = "green", "进度正常"
+    AMBER = "amber", "略有滞后"
+    RED = "red", "明显滞后"
+    NONE = "none", "未设指标"
+    UNREPORTED = "unreported", "未填报"
+
+
+class DueState(LabeledEnum):
+    """Where a problem stands against its deadline (限时办结、超时预警; desk.core.problems)."""
+
+    OVERDUE = "overdue", "已超时"
+    DUE_SOON = "due_soon", "即将到期"
+    ON_TIME = "on_time", "未到期"
+    NO_DEADLINE = "no_deadline", "未设时限"
+    DONE_ON_TIME = "done_on_time", "按期办结"
+    DONE_LATE = "done_late", "超期办结"
+
+
 class SubmissionStatus(LabeledEnum):
     DRAFT = "draft", "待报送"
     SUBMITTED = "submitted", "已报送"
@@ -257,6 +306,8 @@ ENUM_TITLES: dict[str, str] = {
     "ApprovalStatus": "办理状态",
     "Evidence": "认定证据",
     "Claim": "申报类型",
+    "RecognitionStatus": "认定状态",
+    "MonthFilter": "本月认定",
     "AttachmentKind": "附件类型",
     "LeadState": "线索状态",
     "LeadSource": "线索来源",
@@ -265,6 +316,8 @@ ENUM_TITLES: dict[str, str] = {
     "IndicatorKind": "指标类型",
     "TaskStatus": "任务状态",
     "Metric": "统计指标",
+    "Light": "进度状态",
+    "DueState": "时限状态",
     "SubmissionStatus": "报送状态",
     "IdentitySource": "证书来源",
 }
@@ -280,6 +333,8 @@ ALL_ENUMS: tuple[type[LabeledEnum], ...] = (
     ApprovalStatus,
     Evidence,
     Claim,
+    RecognitionStatus,
+    MonthFilter,
     AttachmentKind,
     LeadState,
     LeadSource,
@@ -288,6 +343,8 @@ ALL_ENUMS: tuple[type[LabeledEnum], ...] = (
     IndicatorKind,
     TaskStatus,
     Metric,
+    Light,
+    DueState,
     SubmissionStatus,
     IdentitySource,
 )
@@ -394,10 +451,14 @@ FIELD_LABELS: dict[str, str] = {
     "planned_text": "计划指标说明",
     "actual_manual": "手工填报完成值",
     "value": "目标值",
+    "min_investment_wan": "起点总投资(万元)",
     "title": "问题",
     "detail": "问题描述",
     "owner_unit": "责任单位",
     "resolution": "办结情况",
+    "progress_note": "办理进展",
+    "closed_on": "办结日期",
+    "created_on": "登记日期",
     "task_id": "任务",
 }
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from desk.core import contacts
 from desk.core.errors import FieldError, ValidationError
 from desk.core.glossary import LeadSource, LeadState, field_label
-from desk.core.models import Lead, Problem, Project, ProjectMonth, Task, Team, Trip, Unit
+from desk.core.models import Lead, Problem, Project, ProjectMonth, Target, Task, TaskTarget, Team, Trip, Unit
 from desk.core.periods import Month
 
 MAX_NAME = 200
@@ -146,8 +146,39 @@ def trip_errors(trip: Trip) -> list[FieldError]:
 
 
 def task_errors(task: Task) -> list[FieldError]:
+    from desk.core.glossary import IndicatorKind
+    from desk.core.metrics import fits, metric_unit
+
     errors: list[FieldError] = []
-    _required(errors, task, "name")
+    if not task.name.strip():
+        errors.append(FieldError("name", "请填写任务名称"))  # FIELD_LABELS["name"] says 项目名称
+    elif len(task.name) > MAX_NAME:
+        errors.append(FieldError("name", f"任务名称太长（最多 {MAX_NAME} 个字）"))
+    if task.metric is not None:
+        if task.indicator == IndicatorKind.TEXT:
+            errors.append(FieldError("metric", "文字说明类的任务不能自动统计，请选择数量、金额或比率指标"))
+        elif not fits(task.metric, task.indicator):
+            errors.append(FieldError(
+                "metric", f"“{task.metric.label}”以{metric_unit(task.metric)}计，与指标类型“{task.indicator.label}”不符"
+            ))
+    if task.deadline is not None and task.deadline.year != task.year:
+        errors.append(FieldError("deadline", f"完成时限应在{task.year}年内"))
+    return errors
+
+
+def task_target_errors(target: TaskTarget) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if target.unit_id is None:
+        errors.append(FieldError("unit_id", "请选择单位"))
+    _non_negative(errors, target, "planned", "actual_manual")
+    return errors
+
+
+def target_errors(target: Target) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if target.unit_id is None:
+        errors.append(FieldError("unit_id", "请选择单位"))
+    _non_negative(errors, target, "value", "min_investment_wan")
     return errors
 
 

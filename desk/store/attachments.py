@@ -21,7 +21,7 @@ class AttachmentRepo(Repo[Attachment]):
     def describe(self, obj: Attachment) -> str:
         return f"附件“{obj.filename}”"
 
-    def attach(self, attachment: Attachment, data: bytes) -> Attachment:
+    def attach(self, attachment: Attachment, data: bytes, *, summary: str | None = None) -> Attachment:
         """Store ``data`` (once per hash) and the attachment row, as one action."""
         digest = hashlib.sha256(data).hexdigest()
         attachment = dataclasses.replace(attachment, sha256=digest, size=len(data))
@@ -30,7 +30,7 @@ class AttachmentRepo(Repo[Attachment]):
                 "INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)",
                 (digest, len(data), data),
             )
-            return self.add(attachment)
+            return self.add(attachment, summary=summary)
 
     def data(self, attachment_id: int) -> bytes:
         att = self.get(attachment_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import struct
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from desk.store.errors import (
     LedgerCorrupt,
@@ -68,11 +68,25 @@ def check_file(path: Path) -> str:
     return "sqlite"
 
 
+def sqlite_uri(path: PurePath) -> str:
+    """A ``file:`` URI for an absolute path that SQLite accepts on every system.
+
+    ``as_uri()`` writes a Windows network path (``\\\\server\\share\\台账.desk``, and a mapped
+    drive after ``resolve()``) as ``file://server/share/…``; SQLite refuses any URI authority,
+    so such paths get the authority-less form ``file:////server/share/…``. Characters such
+    as ``#``, ``?``, ``%``, spaces and Chinese are percent-encoded by ``as_uri()``.
+    """
+    uri = path.as_uri()
+    if not uri.startswith("file:///"):
+        uri = "file:////" + uri.removeprefix("file://")
+    return uri
+
+
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """Open a connection with Desk's pragmas. The file must already have passed check_file."""
     try:
         if readonly:
-            uri = path.resolve().as_uri() + "?mode=ro"
+            uri = sqlite_uri(path.resolve()) + "?mode=ro"
             wal = path.with_name(path.name + "-wal")
             if not wal.exists() or not os.access(path.parent, os.W_OK):
                 # No other connection is writing (it would keep a -wal file beside the

@@ -108,6 +108,7 @@ PRODUCTS: dict[Category, list[str]] = {
 }
 FORMS = ["年产{n}万吨{p}项目", "{p}生产线建设项目", "{p}产业园项目", "{p}扩建项目", "{p}技术改造项目"]
 PROGRESS: dict[Stage, list[str]] = {
+    Stage.RESERVE: ["项目洽谈中，正在编制项目建议书", "已对接投资意向，正在商谈合作条件"],
     Stage.SIGNED: ["已签订投资协议，正在办理工商注册", "已完成企业注册，正在编制可研报告"],
     Stage.PRELIMINARY: ["正在办理用地手续", "环评已公示，正在办理施工许可", "已完成规划设计，正在招标"],
     Stage.NEW_START: ["已完成桩基施工", "基础开槽完成，正在浇筑垫层", "现场施工人员120人，主体基础施工中"],
@@ -156,6 +157,9 @@ class _Builder:
     def __init__(self, ledger: Ledger, options: DemoOptions, progress: Callable[[str], None]) -> None:
         self.ledger = ledger
         self.rng = random.Random(options.seed)
+        # Draws added later use their own generator, so that the older draws (and every
+        # ledger a seed produced before) stay as they were wherever they can.
+        self.extra = random.Random(options.seed * 7919 + 1)
         self.options = options
         self.today = options.today or ledger.today()
         self.months = _months_to_fill(self.today)
@@ -250,10 +254,16 @@ class _Builder:
         history: list[tuple[Stage | None, Stage, date]] = []
         if story in ("reserve", "signed", "preliminary"):
             stage = {"reserve": Stage.RESERVE, "signed": Stage.SIGNED, "preliminary": Stage.PRELIMINARY}[story]
-            history.append((None, stage, date(year - 1, rng.randint(6, 12), rng.randint(1, 28))))
+            entered = date(year - 1, rng.randint(6, 12), rng.randint(1, 28))
+            history.append((None, stage if stage != Stage.SIGNED else Stage.RESERVE, entered))
+            if stage == Stage.SIGNED:
+                # Signed this year (签约注册项目 count toward this year's targets), in the reserve
+                # before; from the same random draws, so that the rest of the demo stays as it was.
+                signed_on = months[min(entered.month - 6, len(months) - 1)].day(entered.day)
+                history.append((Stage.RESERVE, Stage.SIGNED, signed_on))
             if stage != Stage.RESERVE:
                 for m in months:
-                    stage_by_month[m] = stage
+                    stage_by_month[m] = stage if stage != Stage.SIGNED or m >= Month.of(signed_on) else Stage.RESERVE
         elif story == "production":
             stage = Stage.PRODUCTION
             started = date(year - 2, rng.randint(3, 9), rng.randint(1, 28))
@@ -287,6 +297,9 @@ class _Builder:
             stage = stage_by_month[last]
         else:  # new_start or completes: a start within this year
             assert start_index is not None
+            extra = self.extra
+            if story == "new_start" and extra.random() < 0.25:
+                start_index = len(months) - 1  # the month being reported has its own new starts
             start_month = months[start_index]
             start_date = start_month.day(rng.randint(1, 25))
             history.append((None, Stage.PRELIMINARY, date(year - 1, rng.randint(8, 12), 15)))
@@ -294,8 +307,25 @@ class _Builder:
             complete_index = None
             if story == "completes":
                 complete_index = rng.randrange(min(start_index + 3, len(months) - 1), len(months))
+            # Some new starts stop again (dropped by the dynamic review, 盘锦2018 五.2); half
+            # of those resume later in the year and count again.
+            stop_index = resume_index = None
+            if story == "new_start" and start_index + 2 < len(months) and extra.random() < 0.3:
+                stop_index = extra.randrange(start_index + 2, len(months))
+                if stop_index + 2 < len(months) and extra.random() < 0.5:
+                    resume_index = extra.randrange(stop_index + 1, len(months))
             for i, m in enumerate(months):
-                if i < start_index:
+                if stop_index is not None and i >= stop_index and (resume_index is None or i < resume_index):
+                    stage_by_month[m] = Stage.STOPPED
+                    if i == stop_index:
+                        history.append((Stage.CONSTRUCTION, Stage.STOPPED, m.day(10)))
+                elif resume_index is not None and i >= resume_index:
+                    stage_by_month[m] = Stage.RESUMED if i == resume_index else Stage.CONSTRUCTION
+                    if i == resume_index:
+                        history.append((Stage.STOPPED, Stage.RESUMED, m.day(5)))
+                    elif i == resume_index + 1:
+                        history.append((Stage.RESUMED, Stage.CONSTRUCTION, m.day(1)))
+                elif i < start_index:
                     stage_by_month[m] = Stage.PRELIMINARY
                 elif i == start_index:
                     stage_by_month[m] = Stage.NEW_START

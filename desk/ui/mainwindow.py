@@ -158,6 +158,9 @@ class MainWindow(QMainWindow):
         for action in (self.open_action, self.switch_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        from desk.ui.importer import add_import_action
+
+        self.import_action = add_import_action(self, file_menu)
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.actions_by_name["print"])
         file_menu.addSeparator()
@@ -209,7 +212,10 @@ class MainWindow(QMainWindow):
         self.status_month = QLabel()
         self.status_deadline = QLabel()
         self.status_deadline.setObjectName("deadlineLabel")
-        for widget in (self.status_unit, self.status_month, self.status_deadline):
+        self.status_overdue = QLabel()  # 超时未办结的问题: a link to them (desk.ui.views.problems)
+        self.status_overdue.setObjectName("overdueLabel")
+        self.status_overdue.linkActivated.connect(lambda _: self.show_section("tasks").show_overdue())
+        for widget in (self.status_overdue, self.status_unit, self.status_month, self.status_deadline):
             bar.addPermanentWidget(widget)
         bar.addWidget(self.status_file, 1)
         self.refresh_status()
@@ -224,6 +230,8 @@ class MainWindow(QMainWindow):
         self.status_file.setToolTip(str(ledger.path))
         self.status_unit.setText(f"单位：{ledger.unit.name}")
         self.status_month.setText(f"报送月份：{month.label}")
+        overdue = ledger.problems.count_overdue(today)
+        self.status_overdue.setText(f'<a href="#" style="color:#c62828">超时问题 {overdue} 个</a>' if overdue else "")
         if ledger.is_month_locked(str(month)):
             self.status_deadline.setText("本月已报送")
             self.status_deadline.setProperty("state", "done")

@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desk.core.errors import DeskError
@@ -176,6 +176,7 @@ class Op(Generic[T]):
         progress = Progress(manager)
         dialog: QProgressDialog | None = None
         timer: QTimer | None = None
+        connection: QMetaObject.Connection | None = None
         if self._label is not None:
             dialog = QProgressDialog(self._label, "取消" if self._cancellable else "", 0, 0, self.parent)
             dialog.setWindowTitle("请稍候")
@@ -194,7 +195,9 @@ class Op(Generic[T]):
                 dialog.setMaximum(max(total, 0))
                 dialog.setValue(min(done, total) if total else 0)
 
-            manager.progressed.connect(on_progress)
+            # Only this op's own slot is disconnected afterwards: ops overlap (one finishing while
+            # the next already waits), and dropping every slot would silence the next one's dialog.
+            connection = manager.progressed.connect(on_progress)
             timer = QTimer(self.parent)
             timer.setSingleShot(True)
             timer.timeout.connect(dialog.show)
@@ -210,10 +213,8 @@ class Op(Generic[T]):
                 timer.stop()
                 timer.deleteLater()
             if dialog is not None:
-                try:
-                    manager.progressed.disconnect()
-                except (RuntimeError, TypeError):
-                    pass
+                if connection is not None:
+                    QObject.disconnect(connection)
                 dialog.hide()
                 dialog.deleteLater()
             error = future.exception()

@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--only", default="", help="comma-separated figures_* module names to run")
     args = parser.parse_args(argv)
-    os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={ROOT / 'tests' / 'data' / 'offscreen.json'}")
+    from tests.conftest import offscreen_platform  # Windows-safe (a drive letter has a ':')
+
+    os.environ.setdefault("QT_QPA_PLATFORM", offscreen_platform(ROOT / "tests" / "data" / "offscreen.json"))
     from desk.store.demo import build_demo
 
     results: dict[str, Any] = {"projects": args.projects}

@@ -92,3 +92,14 @@ def test_slow_op_shows_progress_and_can_be_cancelled(qtbot, host: QWidget) -> No
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: host.taskman.idle, timeout=5000)  # type: ignore[attr-defined]
     assert finished == []
+
+
+def test_overlapping_ops_with_progress_each_finish(qtbot, host: QWidget) -> None:  # type: ignore[no-untyped-def]
+    """The first op to finish must not disconnect the progress of the one queued behind it."""
+    gate = threading.Event()
+    done: list[str] = []
+    Op(host, lambda ledger: "甲" if gate.wait(5) else "").success(done.append).with_progress("甲").run_in_background()
+    Op(host, lambda ledger: "乙").success(done.append).with_progress("乙").run_in_background()
+    gate.set()
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=5000)
+    assert done == ["甲", "乙"]

@@ -58,7 +58,9 @@ def test_schema_check_lists_match_the_glossary(table: str, column: str) -> None:
 
 def test_every_stored_enum_is_checked_by_the_schema() -> None:
     stored = {e for e in CHECKED.values()}
-    not_stored = {glossary.Flag, glossary.Evidence, glossary.Claim}  # JSON lists / computed
+    not_stored = {glossary.Flag, glossary.Evidence, glossary.Claim,  # JSON lists / computed
+                  glossary.RecognitionStatus, glossary.MonthFilter,
+                  glossary.Light, glossary.DueState}
     assert set(ALL_ENUMS) == stored | not_stored
 
 

@@ -31,10 +31,10 @@ SECTION_LABELS = dict(SECTIONS)
 VIEW_FACTORIES: dict[str, str] = {
     "projects": "desk.ui.views.summary:ProjectsSummary",
     "leads": "desk.ui.views.leads:LeadsView",
-    "tasks": "desk.ui.views.summary:TasksSummary",
-    "submission": "desk.ui.views.summary:SubmissionSummary",
+    "tasks": "desk.ui.views.tasks:TasksView",
+    "submission": "desk.ui.views.submission:SubmissionView",
     "stats": "desk.ui.views.summary:StatsSummary",
-    "settings": "desk.ui.views.summary:SettingsSummary",
+    "settings": "desk.ui.views.settings:SettingsView",
 }
 
 ViewFactory = Callable[["Ledger", QWidget], QWidget]

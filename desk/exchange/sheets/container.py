@@ -1,0 +1,451 @@
+"""What a file really is, checked before a parser touches it.
+
+python-calamine is fast but trusts the file: a 5 KB .xlsx naming a cell at XFD1048576
+makes it allocate 64 GB and abort the whole program. So every file is looked at first,
+cheaply and with bounded memory:
+
+* the first bytes tell a zip (xlsx/xlsm/ods), an OLE2 compound file (xls, or an
+  encrypted xlsx) or something else (a PDF, a web page saved as .xls, a CSV …);
+* a zip's directory is read without extracting anything: member count, declared sizes
+  and compression ratios (zip bombs), and every XML part is checked to start its root
+  element before any ``<!DOCTYPE`` (entity expansion);
+* each sheet's extent is measured from its XML (or, for .xls, its BIFF cell records) so
+  that a sheet too big to load is refused instead of loaded;
+* xlsx formulas saved without a result (files written by programs rather than Excel) are
+  found, so that such a cell is reported instead of read as empty.
+
+The XML that this module parses itself (workbook.xml and its relationships) goes through
+defusedxml.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+from desk.exchange.sheets.errors import PasswordProtected, SheetFileError, TooLarge
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_MEMBERS = 10_000
+MAX_MEMBER_BYTES = 256 * 1024 * 1024  # one part, uncompressed
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # all parts, uncompressed
+MAX_RATIO = 200  # uncompressed / compressed, for parts above RATIO_FLOOR
+RATIO_FLOOR = 4 * 1024 * 1024
+MAX_SHEET_ROWS = 50_000
+MAX_SHEET_CELLS = 3_000_000  # rows × columns of one sheet's extent (calamine holds 32 bytes each)
+MAX_SHEET_XML_BYTES = 96 * 1024 * 1024  # a sheet's XML; 50,000 rows of 30 columns take about 50 MB
+PROLOG_BYTES = 64 * 1024
+MAX_MERGED = 100_000
+
+KINDS = ("xlsx", "xlsm", "xls", "ods")
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+@dataclass(frozen=True)
+class SheetFacts:
+    """What the pre-check learnt about one sheet: its extent (1-based, 0 when empty) and
+    the cells (0-based row, column) holding a formula without a saved result."""
+
+    name: str
+    rows: int
+    cols: int
+    hidden: bool = False
+    uncached_formulas: frozenset[tuple[int, int]] = frozenset()
+    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # ODS only: calamine gives xlsx/xls ones
+    refusal: str = ""  # set when the sheet is refused without being measured
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.cols
+
+    def too_big(self) -> str | None:
+        """Why this sheet must not be loaded, in Chinese; ``None`` when it may."""
+        if self.refusal:
+            return self.refusal
+        if self.rows > MAX_SHEET_ROWS:
+            return (
+                f"工作表“{self.name}”有 {self.rows} 行，超过一次导入的上限 {MAX_SHEET_ROWS} 行。"
+                "请把表格拆成几个文件分批导入。"
+            )
+        if self.cells > MAX_SHEET_CELLS:
+            return (
+                f"工作表“{self.name}”的数据范围太大（{self.rows} 行 × {self.cols} 列），"
+                "可能在很远的单元格里还有内容。请删除多余的行列后再导入。"
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    path: Path
+    kind: str  # one of KINDS
+    size: int
+    sha256: str
+    date1904: bool = False
+    sheets: dict[str, SheetFacts] = field(default_factory=dict)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def inspect_file(path: Path | str) -> FileFacts:
+    """Check ``path`` and learn what it holds. Raises :class:`SheetFileError` (Chinese)."""
+    path = Path(path)
+    if not path.exists():
+        raise SheetFileError(f"文件不存在：{path}")
+    if path.is_dir():
+        raise SheetFileError(f"这是一个文件夹，不是表格文件：{path}")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise SheetFileError(f"无法读取文件：{path}\n{exc.strerror or exc}") from None
+    if size == 0:
+        raise SheetFileError(f"文件是空的（0 字节）：{path.name}")
+    if size > MAX_FILE_BYTES:
+        raise TooLarge(
+            f"文件太大（{size / 1024 / 1024:.0f} MB），"
+            f"一次最多导入 {MAX_FILE_BYTES // 1024 // 1024} MB 的表格：{path.name}"
+        )
+    if path.suffix.lower() == ".xlsb":
+        raise SheetFileError(
+            f"暂不支持 Excel 二进制工作簿（.xlsb）：{path.name}\n请在 Excel 中“另存为” .xlsx 后再导入。"
+        )
+    digest = sha256_of(path)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        kind, date1904, sheets = _inspect_zip(path)
+    elif head.startswith(_OLE_MAGIC):
+        from desk.exchange.sheets.xls import inspect_ole
+
+        kind, date1904, sheets = inspect_ole(path)
+    else:
+        raise SheetFileError(_not_a_spreadsheet(path, head))
+    return FileFacts(path, kind, size, digest, date1904, sheets)
+
+
+def _not_a_spreadsheet(path: Path, head: bytes) -> str:
+    name = path.name
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"%PDF"):
+        what = "PDF 文件"
+    elif head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+        what = "图片"
+    elif head.startswith((b"Rar!", b"7z\xbc\xaf")):
+        what = "压缩包"
+    elif text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")) or b"<html" in text[:512]:
+        return (
+            f"“{name}”实际是网页（HTML）格式，只是扩展名像表格（一些系统导出的 .xls 就是这样）。\n"
+            "请用 Excel 或 WPS 打开它，“另存为” .xlsx 后再导入。"
+        )
+    elif text.startswith(b"<?xml"):
+        return f"“{name}”是 XML 文本（可能是 Excel 2003 XML 表格），请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入。"
+    elif _looks_like_text(head):
+        return f"“{name}”是纯文本（CSV 或 TXT），不是 Excel 表格。请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入。"
+    else:
+        what = "未知格式的文件"
+    return f"“{name}”不是表格文件（看起来是{what}）。请选择 .xlsx、.xlsm、.xls 或 .ods 文件。"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return not any(ord(c) < 9 for c in text)
+    return False
+
+
+# ----------------------------------------------------------------------- zip
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):  # damaged directories fail in many ways
+        raise SheetFileError(
+            f"“{path.name}”不完整或已损坏（可能下载或复制时中断了）。请重新获取原文件后再导入。"
+        ) from None
+    except OSError as exc:
+        raise SheetFileError(f"无法读取文件：{path}\n{exc.strerror or exc}") from None
+
+
+def check_zip_directory(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse a zip bomb from its directory alone: counts, declared sizes, ratios."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise TooLarge(f"“{name}”内部的部件多达 {len(members)} 个，不像正常的表格文件，已拒绝读取。")
+    total = 0
+    for info in members:
+        total += info.file_size
+        if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+            raise TooLarge(
+                f"“{name}”解压后过大（其中“{info.filename}”声明 {info.file_size // 1024 // 1024} MB），"
+                "可能是恶意构造的压缩文件（压缩炸弹），已拒绝读取。"
+            )
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise TooLarge(
+                f"“{name}”中的“{info.filename}”压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），"
+                "可能是恶意构造的压缩文件（压缩炸弹），已拒绝读取。"
+            )
+        if info.flag_bits & 0x1:
+            raise PasswordProtected(f"“{name}”是加密的压缩文件，无法读取。")
+
+
+def _read_member(archive: zipfile.ZipFile, member: str, name: str, limit: int | None = None) -> bytes:
+    """A member's bytes (its first ``limit`` bytes), never more than its declared size."""
+    try:
+        with archive.open(member) as stream:
+            return stream.read(limit) if limit else stream.read()
+    except KeyError:
+        raise SheetFileError(f"“{name}”缺少必需的部分“{member}”，文件已损坏。") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        raise SheetFileError(f"“{name}”已损坏，无法解压“{member}”（{exc}）。请重新获取原文件。") from None
+
+
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def check_xml_prolog(data: bytes, member: str, name: str) -> None:
+    """Refuse DTDs (entity expansion, external entities): OOXML and ODF never need one."""
+    root = _ROOT_START.search(data)
+    prolog = data[: root.start()] if root else data
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+        raise SheetFileError(
+            f"“{name}”的“{member}”中含有 XML 实体声明（DOCTYPE/ENTITY），正常的表格文件不会有，"
+            "可能是恶意构造的文件，已拒绝读取。"
+        )
+    if root is None and len(data) >= PROLOG_BYTES:
+        raise SheetFileError(f"“{name}”的“{member}”开头异常，已拒绝读取。")
+
+
+def _check_all_xml(archive: zipfile.ZipFile, name: str) -> None:
+    for info in archive.infolist():
+        if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            check_xml_prolog(_read_member(archive, info.filename, name, PROLOG_BYTES), info.filename, name)
+
+
+def _inspect_zip(path: Path) -> tuple[str, bool, dict[str, SheetFacts]]:
+    name = path.name
+    with _open_zip(path) as archive:
+        check_zip_directory(archive, name)
+        names = set(archive.namelist())
+        if "xl/workbook.xml" in names or any(n.lower() == "xl/workbook.xml" for n in names):
+            _check_all_xml(archive, name)
+            return _inspect_xlsx(archive, name)
+        if "mimetype" in names:
+            mime = _read_member(archive, "mimetype", name, 200).strip()
+            if mime == _ODS_MIME:
+                _check_all_xml(archive, name)
+                return "ods", False, _inspect_ods(archive, name)
+            if mime.startswith(b"application/vnd.oasis.opendocument.text"):
+                raise SheetFileError(f"“{name}”是文字文档（.odt），不是表格。")
+        if "xl/workbook.bin" in names:
+            raise SheetFileError(
+                f"“{name}”是 Excel 二进制工作簿（.xlsb），暂不支持。请在 Excel 中“另存为” .xlsx 后再导入。"
+            )
+        if "word/document.xml" in names:
+            raise SheetFileError(f"“{name}”是 Word 文档，不是表格。请选择 Excel 或 WPS 表格文件。")
+        if any(n.startswith("ppt/") for n in names):
+            raise SheetFileError(f"“{name}”是演示文稿（PPT），不是表格。")
+        raise SheetFileError(f"“{name}”是一个压缩包，不是表格文件。请选择 .xlsx、.xlsm、.xls 或 .ods 文件。")
+
+
+# ---------------------------------------------------------------------- xlsx
+def _parse_xml(data: bytes, member: str, name: str) -> Any:
+    try:
+        return SafeET.fromstring(data)
+    except DefusedXmlException:
+        raise SheetFileError(f"“{name}”的“{member}”中含有不安全的 XML 内容，已拒绝读取。") from None
+    except SafeET.ParseError as exc:
+        raise SheetFileError(f"“{name}”的“{member}”已损坏（{exc}）。") from None
+
+
+def _inspect_xlsx(archive: zipfile.ZipFile, name: str) -> tuple[str, bool, dict[str, SheetFacts]]:
+    content_types = _read_member(archive, "[Content_Types].xml", name)
+    kind = "xlsm" if b"macroEnabled" in content_types else "xlsx"
+    workbook = _parse_xml(_read_member(archive, "xl/workbook.xml", name), "xl/workbook.xml", name)
+    pr = workbook.find(f"{_NS_MAIN}workbookPr")
+    date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+    targets: dict[str, str] = {}
+    if "xl/_rels/workbook.xml.rels" in archive.namelist():
+        rels = _parse_xml(_read_member(archive, "xl/_rels/workbook.xml.rels", name), "workbook.xml.rels", name)
+        for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[rel.get("Id", "")] = target
+    sheets: dict[str, SheetFacts] = {}
+    members = set(archive.namelist())
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        sheet_name = sheet.get("name", "")
+        hidden = sheet.get("state", "visible") != "visible"
+        target = targets.get(sheet.get(f"{_NS_REL}id", ""), "")
+        if target not in members:
+            sheets[sheet_name] = SheetFacts(sheet_name, 0, 0, hidden)  # a chart sheet, or a missing part
+            continue
+        if archive.getinfo(target).file_size > MAX_SHEET_XML_BYTES:
+            why = (f"工作表“{sheet_name}”的数据量太大（超过 {MAX_SHEET_XML_BYTES // 1024 // 1024} MB），"
+                   "请拆成几个文件分批导入。")
+            sheets[sheet_name] = SheetFacts(sheet_name, 0, 0, hidden, refusal=why)
+            continue
+        data = _read_member(archive, target, name)
+        rows, cols = _xlsx_extent(data)
+        sheets[sheet_name] = SheetFacts(sheet_name, rows, cols, hidden, _xlsx_uncached(data))
+        del data
+    return kind, date1904, sheets
+
+
+_ROW_REF = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_CELL_COL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})\d+"')
+_CELL_TAG = re.compile(rb"<c[\s>/]")
+_VALUED_CELL = re.compile(rb'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_UNCACHED = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+
+
+def column_number(letters: bytes | str) -> int:
+    """``"A"`` → 1, ``"AA"`` → 27."""
+    number = 0
+    for ch in letters if isinstance(letters, str) else letters.decode("ascii"):
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _xlsx_extent(data: bytes) -> tuple[int, int]:
+    """Rows and columns of the sheet's extent, counting every cell tag (an over-estimate);
+    when that is too big, counted again from the cells that hold a value, as calamine does."""
+    rows = max((int(r) for r in _ROW_REF.findall(data)), default=0)
+    letters = set(_CELL_COL.findall(data))
+    cols = max((column_number(c) for c in letters), default=0)
+    cells_tagged = len(_CELL_TAG.findall(data))
+    if cells_tagged and not letters:
+        cols = max(chunk.count(b"<c") for chunk in data.split(b"<row"))  # cells without r="…"
+    facts = SheetFacts("", rows, cols)
+    if facts.too_big() is None:
+        return rows, cols
+    rows = cols = 0
+    for match in _VALUED_CELL.finditer(data):
+        body = match[2] or b""
+        if b"<is>" not in body and not re.search(rb"<v>[^<]", body):
+            continue
+        ref = _REF.search(match[1])
+        if ref is None:
+            return facts.rows, facts.cols  # positions unknown: keep the safe over-estimate
+        rows = max(rows, int(ref[2]))
+        cols = max(cols, column_number(ref[1]))
+    return rows, cols
+
+
+def _xlsx_uncached(data: bytes) -> frozenset[tuple[int, int]]:
+    if b"<f" not in data:
+        return frozenset()
+    return frozenset((int(m[2]) - 1, column_number(m[1]) - 1) for m in _UNCACHED.finditer(data))
+
+
+# ----------------------------------------------------------------------- ods
+_ODS_TOKEN = re.compile(
+    rb"<table:table(?=[\s>])([^>]*)>|</table:table>|<table:table-row(?=[\s/>])([^>]*?)(/?)>|</table:table-row>|"
+    rb"<table:(?:covered-)?table-cell(?=[\s/>])([^>]*?)(/?)>"
+)
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+_ODS_STYLE = re.compile(rb'table:style-name="([^"]+)"')
+_ODS_ROWS_REP = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_ODS_COLS_REP = re.compile(rb'table:number-columns-repeated="(\d+)"')
+_ODS_COLS_SPAN = re.compile(rb'table:number-columns-spanned="(\d+)"')
+_ODS_ROWS_SPAN = re.compile(rb'table:number-rows-spanned="(\d+)"')
+_ODS_HIDDEN_STYLE = re.compile(rb'<style:style\b[^>]*style:name="([^"]+)"[^>]*style:family="table"[^>]*>\s*'
+                               rb'<style:table-properties\b[^>]*table:display="false"')
+
+
+class _OdsTable:
+    """The extent of one ODS table, following repeated rows and cells without expanding them."""
+
+    def __init__(self, name: str, hidden: bool) -> None:
+        self.name = name
+        self.hidden = hidden
+        self.row = 0  # index of the current row
+        self.row_repeat = 1
+        self.col = 0
+        self.max_row = 0
+        self.max_col = 0
+        self.uncached: set[tuple[int, int]] = set()
+        self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+
+    def start_row(self, attrs: bytes, empty: bool) -> None:
+        repeat = int(m[1]) if (m := _ODS_ROWS_REP.search(attrs)) else 1
+        if empty:
+            self.row += repeat
+        else:
+            self.row_repeat = repeat
+            self.col = 0
+
+    def end_row(self) -> None:
+        self.row += self.row_repeat
+        self.row_repeat = 1
+
+    def cell(self, attrs: bytes, empty: bool) -> None:
+        repeat = int(m[1]) if (m := _ODS_COLS_REP.search(attrs)) else 1
+        valued = b"office:value-type" in attrs
+        if b"table:formula" in attrs and not valued:
+            self.uncached.add((self.row, self.col))
+        cols_spanned = int(m[1]) if (m := _ODS_COLS_SPAN.search(attrs)) else 1
+        rows_spanned = int(m[1]) if (m := _ODS_ROWS_SPAN.search(attrs)) else 1
+        if (cols_spanned > 1 or rows_spanned > 1) and len(self.merged) < MAX_MERGED:
+            self.merged.append(((self.row, self.col), (self.row + rows_spanned - 1, self.col + cols_spanned - 1)))
+        self.col += repeat
+        if valued or not empty:
+            self.max_row = max(self.max_row, self.row + self.row_repeat)
+            self.max_col = max(self.max_col, self.col)
+
+    def facts(self) -> SheetFacts:
+        return SheetFacts(self.name, self.max_row, self.max_col, self.hidden, frozenset(self.uncached),
+                          tuple(self.merged))
+
+
+def _inspect_ods(archive: zipfile.ZipFile, name: str) -> dict[str, SheetFacts]:
+    data = _read_member(archive, "content.xml", name)
+    hidden_styles = set(_ODS_HIDDEN_STYLE.findall(data))
+    sheets: dict[str, SheetFacts] = {}
+    table: _OdsTable | None = None
+    for match in _ODS_TOKEN.finditer(data):
+        token = match[0]
+        if token.startswith(b"<table:table ") or token == b"<table:table>":
+            attrs = match[1] or b""
+            found = _ODS_NAME.search(attrs)
+            style = _ODS_STYLE.search(attrs)
+            table = _OdsTable(
+                found[1].decode("utf-8", "replace") if found else f"Sheet{len(sheets) + 1}",
+                bool(style and style[1] in hidden_styles),
+            )
+        elif table is None:
+            continue
+        elif token == b"</table:table>":
+            sheets[table.name] = table.facts()
+            table = None
+        elif token == b"</table:table-row>":
+            table.end_row()
+        elif token.startswith(b"<table:table-row"):
+            table.start_row(match[2] or b"", bool(match[3]))
+        else:
+            table.cell(match[4] or b"", bool(match[5]))
+    return sheets

@@ -1,0 +1,326 @@
+"""验证报送文件: is this submission exactly what the unit signed?
+
+Valid only if all of these hold, each failure named in Chinese:
+1. the folder (or zip) holds ``manifest.json``, ``manifest.sig`` and ``signer.pem``;
+2. ``manifest.sig`` verifies against the signer's certificate, and the manifest names that
+   certificate (a manifest edited afterwards, or signed by another key, fails here);
+3. when the receiver knows the unit's certificate (imported earlier, or ``--cert``), the
+   signer is that certificate; the certificate was valid when the submission was made;
+4. every listed file is there and its SHA-256 matches (a file swapped in fails here);
+5. the PDF carries an intact, valid signature by the same certificate **that covers the
+   entire file** — anything appended after signing (an incremental update, which
+   ``pdfsig`` would still call valid) is rejected;
+6. the workbook's cell values hash to what the manifest says, sheet by sheet.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from cryptography import x509
+
+from desk.core.models import KnownCert
+from desk.exchange.submission import manifest as mf
+from desk.exchange.submission.identity import CertificateError, CertInfo, cert_info, load_certificates
+from desk.exchange.submission.signing import verify_bytes
+
+MAX_UNZIPPED = 512 * 1024 * 1024
+
+# check key → what the clerk sees in the list
+CHECKS: dict[str, str] = {
+    "folder": "报送文件齐全",
+    "manifest_signature": "清单签名有效",
+    "signer": "签名单位证书",
+    "files": "文件未被改动",
+    "pdf_signature": "PDF 签名有效并覆盖整个文件",
+    "workbook": "工作簿内容与签名时一致",
+}
+
+
+@dataclass
+class Check:
+    key: str
+    ok: bool
+    detail: str
+    skipped: bool = False  # not checked because an earlier check made it meaningless
+
+    @property
+    def label(self) -> str:
+        return CHECKS[self.key]
+
+
+@dataclass
+class Report:
+    path: Path
+    checks: list[Check] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    manifest: dict[str, Any] | None = None
+    signer: CertInfo | None = None
+
+    @property
+    def valid(self) -> bool:
+        return len(self.checks) == len(CHECKS) and all(c.ok for c in self.checks)
+
+    @property
+    def problems(self) -> list[str]:
+        return [f"{c.label}：{c.detail}" for c in self.checks if not c.ok and not c.skipped]
+
+    def headline(self) -> str:
+        m = self.manifest or {}
+        who = f"{m.get('unit_full_name') or m.get('unit', '')} {m.get('period_label', '')} 第{m.get('version', '?')}版"
+        return f"验证通过：{who.strip()}" if self.valid else f"验证未通过：{len(self.problems)} 项问题"
+
+    def to_json(self) -> dict[str, Any]:
+        m = self.manifest or {}
+        return {
+            "valid": self.valid,
+            "path": str(self.path),
+            "unit": m.get("unit"),
+            "unit_full_name": m.get("unit_full_name"),
+            "period": m.get("period"),
+            "version": m.get("version"),
+            "generated_at": m.get("generated_at"),
+            "late": m.get("late"),
+            "signer": None if self.signer is None else {
+                "common_name": self.signer.common_name, "organization": self.signer.organization,
+                "fingerprint_sha256": self.signer.fingerprint, "self_signed": self.signer.self_signed},
+            "checks": [{"name": c.key, "label": c.label, "ok": c.ok, "skipped": c.skipped, "detail": c.detail}
+                       for c in self.checks],
+            "problems": self.problems,
+            "warnings": self.warnings,
+        }
+
+
+def _extract(archive: Path, into: Path) -> Path:
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            infos = zf.infolist()
+            if sum(i.file_size for i in infos) > MAX_UNZIPPED:
+                raise ValueError("压缩包解压后过大")
+            for info in infos:
+                name = PurePosixPath(info.filename)
+                if name.is_absolute() or ".." in name.parts or ":" in info.filename:
+                    raise ValueError(f"压缩包中有不安全的路径：{info.filename}")
+            zf.extractall(into)
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _Stop(f"无法打开压缩包：{exc}") from None
+    return into
+
+
+class _Stop(Exception):
+    """A check failed in a way that makes the later ones meaningless."""
+
+
+def _find_folder(root: Path) -> Path:
+    if (root / mf.MANIFEST).is_file():
+        return root
+    found = [p.parent for p in root.rglob(mf.MANIFEST)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise _Stop(f"找不到 {mf.MANIFEST}，这不是 Desk 生成的报送文件夹")
+    raise _Stop("压缩包中有多份报送文件，请分别验证")
+
+
+def verify(path: Path | str, *, trusted: Sequence[x509.Certificate] = (), trusted_label: str = "",
+           known: Sequence[KnownCert] = ()) -> Report:
+    """Check a submission folder or zip. ``trusted``: the certificates the signer must be one of
+    (``--cert``); otherwise ``known``, the receiver's imported certificates, of which those
+    of the submitting unit are used; with neither the signer cannot be confirmed."""
+    path = Path(path)
+    report = Report(path)
+    temp: Path | None = None
+    try:
+        if path.is_file() and zipfile.is_zipfile(path):
+            temp = Path(tempfile.mkdtemp(prefix="desk-verify-"))
+            folder = _find_folder(_extract(path, temp))
+        elif path.is_dir():
+            folder = _find_folder(path)
+        elif not path.exists():
+            raise _Stop(f"找不到 {path}")
+        else:
+            raise _Stop("请选择报送文件夹或 .zip 压缩包")
+        _check_all(report, folder, trusted, trusted_label, known)
+    except _Stop as stop:
+        done = {c.key for c in report.checks}
+        if "folder" not in done:
+            report.checks.append(Check("folder", False, str(stop)))
+            reason = "报送文件不全"
+        else:
+            reason = str(stop)
+        for key in CHECKS:
+            if key not in {c.key for c in report.checks}:
+                report.checks.append(Check(key, False, f"未检查（{reason}）", skipped=True))
+    finally:
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+    return report
+
+
+def _check_all(report: Report, folder: Path, trusted: Sequence[x509.Certificate], trusted_label: str,
+               known: Sequence[KnownCert]) -> None:
+    missing = [n for n in (mf.MANIFEST, mf.SIGNATURE, mf.CERTIFICATE) if not (folder / n).is_file()]
+    if missing:
+        raise _Stop(f"缺少 {'、'.join(missing)}")
+    body = (folder / mf.MANIFEST).read_bytes()
+    try:
+        certs = load_certificates((folder / mf.CERTIFICATE).read_bytes())
+    except CertificateError:
+        raise _Stop(f"{mf.CERTIFICATE} 不是有效的证书") from None
+    signer = certs[0]
+    report.signer = cert_info(signer)
+    report.checks.append(Check("folder", True, f"{mf.MANIFEST}、{mf.SIGNATURE}、{mf.CERTIFICATE} 均在"))
+
+    # 2. the manifest's signature
+    if not verify_bytes(body, (folder / mf.SIGNATURE).read_bytes(), signer):
+        report.checks.append(Check("manifest_signature", False,
+                                   "manifest.json 在签名后被修改，或签名不是用附带证书的密钥做的"))
+        raise _Stop("清单签名无效，其余内容无法确认")  # the manifest's hashes cannot be trusted
+    try:
+        manifest = json.loads(body)
+    except ValueError:
+        raise _Stop("manifest.json 不是有效的 JSON") from None
+    report.manifest = manifest
+    if manifest.get("format") != mf.FORMAT:
+        raise _Stop(f"不认识的报送文件格式：{manifest.get('format')}")
+    named = (manifest.get("signer") or {}).get("fingerprint_sha256")
+    if named != report.signer.fingerprint:
+        report.checks.append(Check("manifest_signature", False, "清单中记录的签名证书与附带的证书不一致"))
+    else:
+        report.checks.append(Check("manifest_signature", True, f"由“{report.signer.common_name}”的密钥签名"))
+
+    # 3. who signed
+    if not trusted and known:
+        unit = str(manifest.get("unit", ""))
+        trusted = [load_certificates(k.cert_pem.encode("ascii"))[0] for k in known if k.unit_name == unit]
+        trusted_label = f"“{unit}”"
+    report.checks.append(_signer_check(report.signer, manifest, trusted, trusted_label, report.warnings))
+
+    # 4. files
+    report.checks.append(_files_check(folder, manifest, report.warnings))
+
+    # 5. the PDF signature
+    report.checks.append(_pdf_check(folder, manifest, signer))
+
+    # 6. the workbook's cells
+    report.checks.append(_workbook_check(folder, manifest))
+
+
+def _signer_check(info: CertInfo, manifest: dict[str, Any], trusted: Sequence[x509.Certificate],
+                  trusted_label: str, warnings: list[str]) -> Check:
+    unit = str(manifest.get("unit", ""))
+    problems = []
+    if trusted:
+        fingerprints = {cert_info(c).fingerprint for c in trusted}
+        if info.fingerprint not in fingerprints:
+            whose = trusted_label or f"“{unit}”"
+            problems.append(f"签名证书（指纹 {info.fingerprint_text[:19]}…）不是已导入的{whose}的证书，"
+                            "可能是其他单位或他人的密钥")
+    else:
+        warnings.append(f"未导入“{unit}”的证书，只能确认文件签名后未被改动，无法确认签名人就是该单位")
+    if unit and unit not in info.common_name and unit not in info.organization:
+        warnings.append(f"证书中的单位名称“{info.common_name}”与报送单位“{unit}”不同")
+    try:
+        made = datetime.fromisoformat(str(manifest.get("generated_at")))
+        made_utc = made.astimezone() if made.tzinfo is None else made
+        if not info.not_before <= made_utc <= info.not_after:
+            problems.append(f"生成报送文件时（{made:%Y-%m-%d}）证书不在有效期内"
+                            f"（{info.not_before:%Y-%m-%d} 至 {info.not_after:%Y-%m-%d}）")
+    except ValueError:
+        problems.append("清单中的生成时间无效")
+    if problems:
+        return Check("signer", False, "；".join(problems))
+    known = "与已导入的证书一致" if trusted else "证书未导入，未核对身份"
+    return Check("signer", True, f"{info.common_name}（{known}）")
+
+
+def _files_check(folder: Path, manifest: dict[str, Any], warnings: list[str]) -> Check:
+    listed = manifest.get("files") or {}
+    problems = []
+    for name, entry in sorted(listed.items()):
+        target = folder / name
+        if PurePosixPath(name).name != name or not target.is_file():
+            problems.append(f"缺少文件“{name}”")
+        elif mf.file_sha256(target) != (entry or {}).get("sha256"):
+            problems.append(f"文件“{name}”与签名时不一致（SHA-256 不符）")
+    extra = sorted(p.name for p in folder.iterdir()
+                   if p.name not in listed and p.name not in (mf.MANIFEST, mf.SIGNATURE))
+    if extra:
+        warnings.append(f"文件夹中另有未签名的文件：{'、'.join(extra)}（不属于报送内容）")
+    if problems:
+        return Check("files", False, "；".join(problems))
+    return Check("files", True, f"{len(listed)} 个文件的 SHA-256 全部相符")
+
+
+def _pdf_check(folder: Path, manifest: dict[str, Any], signer: x509.Certificate) -> Check:
+    name = str((manifest.get("pdf") or {}).get("file", ""))
+    path = folder / name
+    if not name or not path.is_file():
+        return Check("pdf_signature", False, f"缺少 PDF 文件“{name}”")
+    try:
+        problems = pdf_signature_problems(path.read_bytes(), signer)
+    except Exception as exc:  # pyHanko raises many kinds of errors for a damaged file
+        return Check("pdf_signature", False, f"PDF 文件已损坏或被改动，无法读取签名（{type(exc).__name__}）")
+    if problems:
+        return Check("pdf_signature", False, "；".join(problems))
+    return Check("pdf_signature", True, "签名完好，覆盖整个文件，签名人与清单一致")
+
+
+def pdf_signature_problems(data: bytes, signer: x509.Certificate) -> list[str]:
+    """Why the PDF's signature does not prove the file (empty when it does)."""
+    import io
+
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    signatures = reader.embedded_signatures
+    if not signatures:
+        return ["PDF 中没有数字签名"]
+    problems = []
+    if len(signatures) > 1:
+        problems.append(f"PDF 中有 {len(signatures)} 个签名，应只有本单位的一个")
+    embedded = signatures[0]
+    root = asn1_x509.Certificate.load(signer.public_bytes(serialization.Encoding.DER))
+    context = ValidationContext(trust_roots=[root], allow_fetching=False)
+    state = validate_pdf_signature(embedded, context, skip_diff=True)
+    if not state.intact:
+        problems.append("PDF 内容与签名不符（签名后文件被修改）")
+    elif not state.valid:
+        problems.append("PDF 签名无效")
+    if embedded.signer_cert.dump() != root.dump():
+        problems.append("PDF 的签名人与清单的签名证书不是同一个")
+    if state.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        problems.append("签名之后 PDF 又被追加了内容（增量更新），签名没有覆盖整个文件")
+    return problems
+
+
+def _workbook_check(folder: Path, manifest: dict[str, Any]) -> Check:
+    book = manifest.get("workbook") or {}
+    name = str(book.get("file", ""))
+    path = folder / name
+    if not name or not path.is_file():
+        return Check("workbook", False, f"缺少工作簿“{name}”")
+    try:
+        total, sheets = mf.workbook_hashes(path)
+    except mf.WorkbookUnreadable:
+        return Check("workbook", False, f"工作簿“{name}”已损坏，无法读取")
+    if total == book.get("cells_sha256"):
+        return Check("workbook", True, f"{len(sheets)} 张工作表的单元格内容均与签名时一致")
+    expected: dict[str, str] = book.get("sheets") or {}
+    problems = [f"工作表“{s}”的单元格内容与签名时不一致" for s, h in expected.items() if s in sheets and sheets[s] != h]
+    problems += [f"缺少工作表“{s}”" for s in expected if s not in sheets]
+    problems += [f"多出工作表“{s}”" for s in sheets if s not in expected]
+    return Check("workbook", False, "；".join(problems) or "工作簿内容与签名时不一致")

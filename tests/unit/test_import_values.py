@@ -1,0 +1,129 @@
+"""Reading clerks' dates, amounts and words exactly — or refusing, never guessing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from desk.core.dates import DateError, parse_date
+from desk.core.glossary import Category, ConstructionKind, LeadState, Stage
+from desk.core.synonyms import lookup, parse_yes_no
+from desk.exchange.sheets.fields import header_key, header_unit, spec
+from desk.exchange.sheets.values import CellError, read_cell
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2018-04-18", date(2018, 4, 18)),
+    ("2018/4/18", date(2018, 4, 18)),
+    ("2018.4.18", date(2018, 4, 18)),
+    ("2018年4月18日", date(2018, 4, 18)),
+    ("２０１８年４月１８日", date(2018, 4, 18)),
+    ("20180418", date(2018, 4, 18)),
+    ("2018.4", date(2018, 4, 1)),
+    ("2018.10", date(2018, 10, 1)),
+    ("2018.1", date(2018, 1, 1)),  # text keeps what was typed: January
+    ("2018-04", date(2018, 4, 1)),
+    ("2018年4月", date(2018, 4, 1)),
+    ("2018年4月份", date(2018, 4, 1)),
+    (201804, date(2018, 4, 1)),
+    (2018.4, date(2018, 4, 1)),
+    (2018.12, date(2018, 12, 1)),
+    (43208, date(2018, 4, 18)),  # an Excel serial, 1900 system
+    (43208.75, date(2018, 4, 18)),
+    (datetime(2018, 4, 18, 9, 30), date(2018, 4, 18)),
+    ("", None),
+    (None, None),
+])
+def test_dates_as_clerks_write_them(value: object, expected: date | None) -> None:
+    assert parse_date(value) == expected
+
+
+def test_serials_in_the_1904_system() -> None:
+    assert parse_date(41746, date1904=True) == date(2018, 4, 18)
+    assert parse_date(41746) == date(2014, 4, 17)
+
+
+@pytest.mark.parametrize(("value", "why"), [
+    (2018.1, "分不清"),  # the number 2018.1 may have been typed 2018.10
+    (2018, "只有年份"),
+    ("2018年", "只有年份"),
+    ("2018年上半年", "不是日期"),
+    ("4月18日", "不是日期"),
+    ("2018-13", "月份 13 不存在"),
+    ("2018-02-30", "不存在"),
+    (60, "1900年2月29日"),
+    (1200, "不合理"),
+    ("明年开工", "不是日期"),
+])
+def test_ambiguous_or_wrong_dates_are_errors(value: object, why: str) -> None:
+    with pytest.raises(DateError) as caught:
+        parse_date(value)
+    assert why in str(caught.value)
+
+
+def test_stage_and_category_words_go_to_the_glossary() -> None:
+    assert lookup(Stage, "新建") == Stage.NEW_START
+    assert lookup(Stage, "新开工") == Stage.NEW_START
+    assert lookup(Stage, "续建") == Stage.CONSTRUCTION
+    assert lookup(Stage, " 在 建 ") == Stage.CONSTRUCTION
+    assert lookup(Stage, "已竣工") == Stage.COMPLETED
+    assert lookup(Stage, "construction") == Stage.CONSTRUCTION
+    assert lookup(Stage, "在谈") is None
+    assert lookup(Category, "文旅") == Category.TOURISM
+    assert lookup(Category, "农业") == Category.AGRICULTURAL
+    assert lookup(ConstructionKind, "技改") == ConstructionKind.RENOVATION
+    assert lookup(LeadState, "在谈") == LeadState.NEGOTIATING
+    assert parse_yes_no("√") is True and parse_yes_no("否") is False and parse_yes_no("待定") is None
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), [
+    (1.5, "亿元", Decimal("15000")),
+    ("１．５亿元", None, Decimal("15000")),
+    ("1,234.5", "万元", Decimal("1234.5")),
+    ("12,345,678", "元", Decimal("1234.5678")),
+    (80, "万元", Decimal("80")),
+    ("3000万", None, Decimal("3000")),
+    ("—", "万元", None),
+    ("", "万元", None),
+])
+def test_amounts_in_their_units(value: object, unit: str | None, expected: Decimal | None) -> None:
+    assert read_cell(spec("projects", "total_investment_wan"), value, unit=unit) == expected
+
+
+@pytest.mark.parametrize(("value", "unit", "why"), [
+    ("1,23", "万元", "千分位"),
+    ("约5000", "万元", "不是金额"),
+    (-5, "万元", "负数"),
+    ("5000万美元", "万元", "币种"),
+    (True, "万元", "是/否"),
+    (date(2018, 1, 1), "万元", "日期"),
+])
+def test_amounts_that_cannot_be_read(value: object, unit: str, why: str) -> None:
+    with pytest.raises(CellError) as caught:
+        read_cell(spec("projects", "total_investment_wan"), value, unit=unit)
+    assert why in str(caught.value)
+
+
+def test_foreign_capital_is_read_in_dollars() -> None:
+    field = spec("projects", "foreign_funds_wusd")
+    assert read_cell(field, 1.2, unit="亿美元") == Decimal("12000")
+    with pytest.raises(CellError, match="美元"):
+        read_cell(field, 5, unit="万元")
+
+
+def test_text_is_trimmed_and_enums_say_what_they_accept() -> None:
+    assert read_cell(spec("projects", "name"), "  年产5万吨\n钒钛  项目 ") == "年产5万吨 钒钛 项目"
+    assert read_cell(spec("leads", "phone"), " 138 0000 1234 ") == "138 0000 1234"
+    assert read_cell(spec("projects", "code"), 2026001.0) == "2026001"
+    with pytest.raises(CellError, match="储备、签约、前期、新开工、在建"):
+        read_cell(spec("projects", "stage"), "快要开工了")
+
+
+def test_headings_in_comparable_form() -> None:
+    assert header_key("总投资（亿元）") == "总投资"
+    assert header_key("2026年计划投资(万元)") == "年度计划投资"
+    assert header_key("1-10月累计完成投资") == "累计完成投资"
+    assert header_unit("总投资（亿元）") == "亿元" and header_unit("实际利用外资（万美元）") == "万美元"
+    assert header_unit("项目名称") is None
