@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from desk.cli import ledger_argument, month_argument, open_ledger, print_json, today
@@ -37,6 +39,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD", help="截止日期")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(handler=cmd_pipeline)
+
+    p = leads_sub.add_parser("report", help="导出招商小分队月度工作情况（Excel 和 PDF）")
+    ledger_argument(p)
+    p.add_argument("--team", required=True, metavar="NAME", help="招商小分队名称")
+    p.add_argument("--month", required=True, type=month_argument, metavar="YYYY-MM", help="月份")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="输出文件夹")
+    p.add_argument("--full-contacts", action="store_true",
+                   help="导出完整联系方式（含个人信息，记入修改记录）；默认隐藏中间几位")
+    p.add_argument("--signer", metavar="NAME", help="填报人（默认台账的填报人）")
+    p.add_argument("--reviewer", default="", metavar="NAME", help="审核人")
+    p.add_argument("--head", default="", metavar="NAME", help="队长（第一责任单位主要负责人）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出文件路径")
+    p.set_defaults(handler=cmd_report)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -181,4 +196,27 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
         print(f"  {state.label}：{n}")
     for source, row in pipe.by_source.items():
         print(f"  {source.label}：{row.total} 条，签约 {row.signed}，落地 {row.landed}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from desk.core.periods import Month
+    from desk.exchange.team_report import ReportPeople, write_team_report
+
+    ledger = open_ledger(args.ledger)
+    try:
+        team = find_team(ledger, args.team)
+        people = ReportPeople(filled_by=args.signer if args.signer is not None else ledger.clerk,
+                              reviewed_by=args.reviewer, head=args.head)
+        paths = write_team_report(ledger, team.id, Month.parse(args.month), args.out, full=args.full_contacts,
+                                  people=people)
+    finally:
+        ledger.close()
+    if args.full_contacts:
+        sys.stderr.write("注意：导出的文件含有客商的完整联系方式（个人信息），请妥善保管。本次导出已记入修改记录。\n")
+    if args.json:
+        print_json({"files": [str(p) for p in paths], "full_contacts": args.full_contacts})
+    else:
+        for path in paths:
+            print(path)
     return 0

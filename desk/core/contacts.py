@@ -250,16 +250,16 @@ def mask_wechat(text: str) -> str:
     return f"{raw[:1]}***{raw[-1:]}"
 
 
-def mask_contacts(phone: str, email: str, wechat: str) -> str:
+def mask_contacts(phone: str, email: str, wechat: str, sep: str = "；") -> str:
     """One line for a list column: ``138****1234；a***@example.com；微信 w***1``."""
     parts = [p for p in (mask_phone(phone), mask_email(email)) if p]
     if wechat:
         parts.append(f"微信 {mask_wechat(wechat)}")
-    return "；".join(parts)
+    return sep.join(parts)
 
 
-def full_contacts(phone: str, email: str, wechat: str) -> str:
+def full_contacts(phone: str, email: str, wechat: str, sep: str = "；") -> str:
     parts = [p for p in (phone, email) if p]
     if wechat:
         parts.append(f"微信 {wechat}")
-    return "；".join(parts)
+    return sep.join(parts)

@@ -349,3 +349,40 @@ def test_follow_up_overdue_mark_in_the_list_is_red(page: LeadsView, demo: Ledger
     row = page.list.model.row_of(lead.id)
     index = page.list.model.index(row, COLUMN_KEYS.index("next_date"))
     assert index.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#c62828"
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_the_team_report_is_exported_from_the_team_tab(qtbot, window: MainWindow, page: LeadsView, demo: Ledger,  # type: ignore[no-untyped-def]
+                                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        full: bool) -> None:
+    import openpyxl
+
+    from desk.ui.views.leads.dialogs import ExportDialog
+
+    team = demo.teams.by_name("木业深加工招商小分队")
+    page.show_team_month(team.id, "2026-10")
+    warnings: list[bool] = []
+
+    def choose(dialog: ExportDialog) -> int:
+        dialog.folder.setText(str(tmp_path / "月报"))
+        dialog.reviewed_by.insert("李明华")
+        dialog.full.setChecked(full)
+        warnings.append(dialog.warning.isVisibleTo(dialog))
+        dialog._accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ExportDialog, "exec", choose)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: told.append(box.text()) or 0)
+    click(qtbot, page.teams.export_button)
+    qtbot.waitUntil(lambda: bool(told), timeout=10000)
+    idle(qtbot, window)
+    assert warnings == [full]
+    files = sorted((tmp_path / "月报").iterdir())
+    assert [f.suffix for f in files] == [".pdf", ".xlsx"]
+    assert ("个人信息" in told[0]) == full
+    rows = [r for r in openpyxl.load_workbook(files[1]).active.iter_rows(values_only=True)]
+    text = "\n".join(str(v) for r in rows for v in r if v is not None)
+    assert "审核人：李明华" in text
+    assert bool(MOBILE.search(re.sub(r"[\s\-]", "", text))) == full
+    assert demo.audit_entries("team", team.id)[0].action == ("export_full" if full else "export")

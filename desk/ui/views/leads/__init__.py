@@ -48,6 +48,7 @@ class LeadsView(QWidget):
         self.tabs.currentChanged.connect(self._tab_shown)
         self.list.openProjectRequested.connect(lambda pid: open_project(self.window_, pid))
         self.teams.openLeadRequested.connect(self.open_lead)
+        self.teams.exportRequested.connect(self.export_team_report)
         manager = getattr(window, "taskman", None)
         if manager is not None:
             manager.changed.connect(self.ledger_changed)
@@ -85,6 +86,11 @@ class LeadsView(QWidget):
         self.tabs.setCurrentIndex(LIST_TAB)
         self.list.search.setFocus()
         self.list.search.selectAll()
+
+    def export_team_report(self, team_id: int, month: str) -> None:
+        from desk.ui.views.leads.report import export_team_report
+
+        export_team_report(self, self.ledger, team_id, month)
 
     def confirm_close(self) -> bool:
         return self.list.confirm_leave()

@@ -4,6 +4,7 @@ duplicate company, exporting with or without full contacts, quotas, a trip."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -11,7 +12,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,6 +29,7 @@ from desk.core.models import Lead, Trip
 from desk.core.money import format_amount
 from desk.core.teams import Quotas
 from desk.core.validation import trip_errors
+from desk.exchange.team_report import ReportPeople
 from desk.store.lead_queries import Duplicate
 from desk.ui.views.leads.fields import DateField, Form, combo, text_edit
 
@@ -172,15 +176,35 @@ class DuplicateDialog(QDialog):
 
 
 class ExportDialog(QDialog):
-    """What goes into an export: masked contacts unless the clerk chooses otherwise."""
+    """Where a team report goes, who signs it, and whether contacts are masked (the default)."""
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, folder: Path, people: ReportPeople, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
+        form_layout = QFormLayout()
+        self.form = Form(form_layout)
+        folder_row = QWidget()
+        row = QHBoxLayout(folder_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.folder = QLineEdit(str(folder))
+        browse = QPushButton("选择…")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        self.filled_by = QLineEdit(people.filled_by)
+        self.reviewed_by = QLineEdit(people.reviewed_by)
+        self.head = QLineEdit(people.head)
+        self.head.setPlaceholderText("第一责任单位主要负责人")
+        self.form.add("folder", "保存到文件夹", folder_row, required=True)
+        self.form.add("filled_by", "填报人", self.filled_by)
+        self.form.add("reviewed_by", "审核人", self.reviewed_by)
+        self.form.add("head", "队长（单位负责人）", self.head)
+        layout.addLayout(form_layout)
+        layout.addWidget(QLabel("将生成 Excel 和 PDF 两个文件。默认联系方式隐藏中间几位，例如 138****1234。"))
         self.full = QCheckBox("导出完整联系方式（电话、邮箱、微信不隐藏）")
-        layout.addWidget(QLabel("默认导出的联系方式已隐藏中间几位，例如 138****1234。"))
+        self.full.setObjectName("fullContacts")
         layout.addWidget(self.full)
         self.warning = QLabel("注意：导出的文件将含有客商的个人信息。请妥善保管，只报送给需要的单位；"
                               "本次导出会记入修改记录。")
@@ -189,11 +213,31 @@ class ExportDialog(QDialog):
         self.warning.setVisible(False)
         layout.addWidget(self.warning)
         self.full.toggled.connect(self.warning.setVisible)
-        layout.addWidget(_buttons(self, "导出"))
+        self.buttons = _buttons(self, "导出")
+        self.buttons.accepted.disconnect()
+        self.buttons.accepted.connect(self._accept)
+        layout.addWidget(self.buttons)
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "选择保存月报的文件夹", self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
 
     @property
     def full_contacts(self) -> bool:
         return self.full.isChecked()
+
+    def people(self) -> ReportPeople:
+        return ReportPeople(self.filled_by.text().strip(), self.reviewed_by.text().strip(), self.head.text().strip())
+
+    def target(self) -> Path:
+        return Path(self.folder.text().strip())
+
+    def _accept(self) -> None:
+        if not self.folder.text().strip():
+            self.form.set_errors({"folder": "请选择保存的文件夹"})
+            return
+        self.accept()
 
 
 class QuotaDialog(QDialog):

@@ -30,6 +30,7 @@ from desk.core.models import Team, Trip
 from desk.core.periods import Month, deadline_text
 from desk.core.teams import TeamMonth
 from desk.core.validation import team_errors
+from desk.exchange.team_report import intent_text
 from desk.ui.taskman import Op
 from desk.ui.views.leads.dialogs import QuotaDialog, TripDialog
 from desk.ui.views.leads.fields import Form, text_edit
@@ -50,17 +51,6 @@ def months_around(today: date, back: int = 17) -> list[Month]:
         month = month.prev()
         found.append(month)
     return found
-
-
-def intent_text(lead: object) -> str:
-    from desk.core.money import format_amount
-
-    parts = [getattr(lead, "intent_industry", ""), getattr(lead, "intent_form", ""),
-             getattr(lead, "intent_location", "")]
-    amount = getattr(lead, "intent_amount_wan", None)
-    if amount is not None:
-        parts.append(f"{format_amount(amount)}万元")
-    return "，".join(p for p in parts if p)
 
 
 class TeamsPage(QWidget):
