@@ -124,6 +124,17 @@ def _register_key(conn: sqlite3.Connection) -> None:
     conn.create_function("desk_company_key", 1, lambda text: company_key(text or ""), deterministic=True)
 
 
+def _prefilter(key: str) -> tuple[str, list[str]]:
+    """A cheap SQL condition every spelling with this key meets, so that the Python key
+    function runs on a few candidates rather than on every row: a Chinese character of
+    the key survives normalisation unchanged, so it is in every spelling of the name."""
+    chinese = [c for c in dict.fromkeys(key) if "\u4e00" <= c <= "\u9fff"]
+    if not chinese:
+        return "", []
+    picked = sorted({chinese[0], chinese[len(chinese) // 2], chinese[-1]}, key=chinese.index)
+    return "".join(" AND instr({col}, ?) > 0" for _ in picked), picked
+
+
 class LeadQueries:
     """Mixed into LeadRepo: read-only queries that return ids, counts or core objects."""
 
@@ -176,23 +187,26 @@ class LeadQueries:
         if not key:
             return []
         _register_key(self._conn)
+        narrow, narrow_params = _prefilter(key)
         found: list[Duplicate] = []
         rows = self._conn.execute(
             "SELECT id, company, person_name, state FROM leads"
-            " WHERE company <> '' AND desk_company_key(company) = ? AND id IS NOT ? ORDER BY id",
-            (key, exclude_lead),
+            f" WHERE company <> ''{narrow.format(col='company')} AND desk_company_key(company) = ?"
+            " AND id IS NOT ? ORDER BY id",
+            (*narrow_params, key, exclude_lead),
         )
         for lead_id, name, person, state in rows:
-            found.append(Duplicate("lead", lead_id, name, person, LeadState(state).label))
+            found.append(Duplicate("lead", lead_id, name, person, LeadState.parse(state).label))
         rows = self._conn.execute(
             "SELECT id, owner_company, name, stage FROM projects"
-            " WHERE owner_company <> '' AND desk_company_key(owner_company) = ? AND id IS NOT ? ORDER BY id",
-            (key, exclude_project),
+            f" WHERE owner_company <> ''{narrow.format(col='owner_company')}"
+            " AND desk_company_key(owner_company) = ? AND id IS NOT ? ORDER BY id",
+            (*narrow_params, key, exclude_project),
         )
         from desk.core.glossary import Stage
 
         for project_id, name, title, stage in rows:
-            found.append(Duplicate("project", project_id, name, title, Stage(stage).label))
+            found.append(Duplicate("project", project_id, name, title, Stage.parse(stage).label))
         return found
 
     # ------------------------------------------------------------ pipeline
@@ -212,7 +226,7 @@ class LeadQueries:
             where.append("team_id = ?")
             params.append(team_id)
         rows = self._conn.execute(f"SELECT state, source FROM leads WHERE {' AND '.join(where)}", params)
-        return Pipeline.of((LeadState(s), LeadSource(src)) for s, src in rows)
+        return Pipeline.of((LeadState.parse(s), LeadSource.parse(src)) for s, src in rows)
 
     # ----------------------------------------------------------- teams
     def quotas(self) -> Quotas:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from desk.core import leads as lead_rules
 from desk.core.errors import RefusedError
 from desk.core.glossary import Category, LeadState
-from desk.core.models import FollowUp, Lead, Project, Team, Trip
+from desk.core.models import AuditEntry, FollowUp, Lead, Project, Team, Trip
 from desk.core.validation import lead_errors, team_errors, trip_errors
 from desk.store.lead_queries import Duplicate, LeadFilter, LeadQueries
 from desk.store.repo import Repo
@@ -192,7 +192,7 @@ class LeadRepo(Repo[Lead], LeadQueries):
             )
 
     # ------------------------------------------------------------ reading
-    def history(self, lead_id: int, limit: int = 1000):  # type: ignore[no-untyped-def]
+    def history(self, lead_id: int, limit: int = 1000) -> list[AuditEntry]:
         return self.ledger.audit_entries("lead", lead_id, limit)
 
     def project_of(self, lead: Lead) -> Project | None:

@@ -189,7 +189,7 @@ def test_a_duplicate_company_is_reported_before_saving(qtbot, window: MainWindow
     opened: list[int] = []
 
     def open_first(dialog: DuplicateDialog) -> int:
-        choices.append([b.text() for b in dialog.items])
+        choices.append([b.toolTip() for b in dialog.items])
         chosen = next(d for d in dialog.found if d.id == existing.id)
         opened.append(chosen.id)
         dialog._open(chosen)

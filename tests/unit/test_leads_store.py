@@ -119,6 +119,12 @@ def test_duplicate_companies_are_found_among_leads_and_projects(empty: Ledger, s
         ("project", project.id)}
 
 
+def test_latin_company_names_are_compared_too(empty: Ledger) -> None:
+    lead = new_lead(empty, company="ＡＢＣ Trading Co., Ltd.")
+    assert [d.id for d in empty.leads.duplicates("abc trading co ltd")] == [lead.id]
+    assert empty.leads.duplicates("abd trading co ltd") == []
+
+
 def test_duplicates_name_what_they_found(empty: Ledger) -> None:
     lead = new_lead(empty)
     project = empty.projects.add(Project("恒通风电二期", unit_id=empty.unit_id, owner_company="辽宁恒通风电装备有限责任公司"))

@@ -122,7 +122,7 @@ class LandDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def choice(self) -> tuple[str, Category, int]:
-        return self.name.text().strip(), Category(self.category.currentData()), self.unit.currentData()
+        return self.name.text().strip(), Category.parse(self.category.currentData()), self.unit.currentData()
 
     def _accept(self) -> None:
         if not self.name.text().strip():
@@ -142,7 +142,7 @@ class DuplicateDialog(QDialog):
         self.choice = self.CANCEL
         self.chosen: Duplicate | None = found[0] if found else None
         self.setWindowTitle("可能重复")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
         text = QLabel(f"台账中已有同一企业“{company}”的记录（按企业名称比对，忽略全角半角、空格、括号和"
                       "“有限公司/有限责任公司/股份有限公司”等写法）：")
@@ -150,11 +150,16 @@ class DuplicateDialog(QDialog):
         layout.addWidget(text)
         self.items: list[QPushButton] = []
         for dup in found[:8]:
-            button = QPushButton(f"打开  {dup.text()}")
+            row = QHBoxLayout()
+            label = QLabel(dup.text())
+            label.setWordWrap(True)
+            button = QPushButton("打开")
             button.setObjectName("duplicateItem")
-            button.setStyleSheet("text-align: left;")
+            button.setToolTip(dup.text())
             button.clicked.connect(lambda _=False, d=dup: self._open(d))
-            layout.addWidget(button)
+            row.addWidget(label, 1)
+            row.addWidget(button)
+            layout.addLayout(row)
             self.items.append(button)
         if len(found) > 8:
             layout.addWidget(QLabel(f"……共 {len(found)} 条"))

@@ -259,7 +259,7 @@ class LeadEditor(QWidget):
         select(self.trip, current)
 
     def _source_changed(self) -> None:
-        source = LeadSource(self.source.currentData())
+        source = LeadSource.parse(self.source.currentData())
         self.team.setEnabled(source == LeadSource.TEAM)
         self.trip.setEnabled(source == LeadSource.TEAM)
         self.source_unit.setEnabled(source in (LeadSource.TOWNSHIP, LeadSource.DEPARTMENT))
@@ -318,6 +318,7 @@ class LeadEditor(QWidget):
             self.title.setText("新建线索" if self.revealed else "请在左侧选择一条线索，或点“新建线索”")
             self.state_badge.clear()
             self.project_link.clear()
+            self.project_link.setVisible(False)
             for button in (*self.move_buttons.values(), self.land_button):
                 button.setVisible(False)
             return
@@ -338,6 +339,7 @@ class LeadEditor(QWidget):
             )
         else:
             self.project_link.clear()
+        self.project_link.setVisible(project is not None)
 
     def _show_contacts(self, lead: Lead) -> None:
         masked = not self.revealed and any(getattr(lead, n) for n in _CONTACT_FIELDS)
@@ -368,7 +370,7 @@ class LeadEditor(QWidget):
             amount = self.intent_amount.value()
         except ValueError as exc:
             errors["intent_amount_wan"], amount = str(exc), None
-        source = LeadSource(self.source.currentData())  # Qt returns the enum as plain str
+        source = LeadSource.parse(self.source.currentData())  # Qt returns the enum as plain str
         fields = {
             "visit_date": visit,
             "company": self.company.text().strip(),

@@ -132,8 +132,8 @@ class LeadListPage(QWidget):
 
     def current_filter(self) -> LeadFilter:
         # Qt hands string enums back as plain str: turn them into the enums again.
-        state = LeadState(self.state.currentData()) if self.state.currentData() else None
-        source = LeadSource(self.source.currentData()) if self.source.currentData() else None
+        state = LeadState.parse(self.state.currentData()) if self.state.currentData() else None
+        source = LeadSource.parse(self.source.currentData()) if self.source.currentData() else None
         team = self.team.currentData()
         return LeadFilter(
             text=self.search.text(),
