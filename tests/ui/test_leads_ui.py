@@ -386,3 +386,16 @@ def test_the_team_report_is_exported_from_the_team_tab(qtbot, window: MainWindow
     assert "审核人：李明华" in text
     assert bool(MOBILE.search(re.sub(r"[\s\-]", "", text))) == full
     assert demo.audit_entries("team", team.id)[0].action == ("export_full" if full else "export")
+
+
+def test_edits_survive_a_refresh_of_the_ledger(qtbot, window: MainWindow, page: LeadsView, demo: Ledger) -> None:  # type: ignore[no-untyped-def]
+    lead_id = demo.leads.search_ids()[0]
+    page.open_lead(lead_id)
+    editor = page.list.editor
+    editor.address.setText("阜新市海州区中华路1号")
+    window.taskman.changed.emit()  # another op finished meanwhile
+    assert editor.address.text() == "阜新市海州区中华路1号" and editor.is_dirty()
+    click(qtbot, editor.save_button)
+    qtbot.waitUntil(lambda: demo.leads.get(lead_id).address == "阜新市海州区中华路1号", timeout=5000)
+    idle(qtbot, window)
+    assert not editor.is_dirty()

@@ -483,6 +483,8 @@ class LeadEditor(QWidget):
         """Show the saved lead again (after the ledger changed)."""
         if self.lead is None or self.lead.id is None:
             return
+        if self.is_dirty():
+            return  # never throw away what the clerk is typing (a failed save also signals a change)
         fresh = self.ledger.leads.maybe(self.lead.id)
         revealed = self.revealed
         self.show_lead(fresh)
