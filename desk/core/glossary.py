@@ -34,10 +34,8 @@ class LabeledEnum(StrEnum):
     def parse(cls, text: str) -> Self:
         """Accept either the stored value or the Chinese label."""
         text = text.strip()
-        try:
-            return cls(text)
-        except ValueError:
-            return cls.from_label(text)
+        member = cls._value2member_map_.get(text)
+        return member if member is not None else cls.from_label(text)  # type: ignore[return-value]
 
     @classmethod
     def title(cls) -> str:

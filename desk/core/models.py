@@ -332,3 +332,11 @@ class AuditEntry:
     summary: str
     changes: dict[str, list[Any]] = field(default_factory=dict)
     id: int | None = None
+
+
+def ident(obj: Any) -> int:
+    """The id of a saved object (for code that has just saved it and knows it has one)."""
+    value = getattr(obj, "id", None)
+    if value is None:
+        raise ValueError(f"{type(obj).__name__} has not been saved yet")
+    return int(value)

@@ -44,6 +44,7 @@ from desk.core.models import (
     Team,
     Trip,
     Unit,
+    ident,
 )
 from desk.core.periods import Month
 from desk.store.ledger import Ledger
@@ -178,10 +179,10 @@ class _Builder:
         ledger = self.ledger
         district = ledger.unit
         for order, (name, kind) in enumerate(TOWNSHIPS, start=1):
-            self.unit_ids.append(ledger.units.add(Unit(name, kind, parent_id=district.id, sort_order=order)).id)
+            self.unit_ids.append(ident(ledger.units.add(Unit(name, kind, parent_id=district.id, sort_order=order))))
         for order, name in enumerate(DEPARTMENTS, start=len(TOWNSHIPS) + 1):
             self.unit_ids.append(
-                ledger.units.add(Unit(name, UnitKind.DEPARTMENT, parent_id=district.id, sort_order=order)).id
+                ident(ledger.units.add(Unit(name, UnitKind.DEPARTMENT, parent_id=district.id, sort_order=order)))
             )
 
     # --------------------------------------------------------------- projects
@@ -212,9 +213,10 @@ class _Builder:
         year = self.year
         seen: dict[str, int] = {}
         for index in range(total):
+            flags: set[Flag]
             if index < len(NAMED_PROJECTS):
-                name, owner, category, total_wan, industry, flags = NAMED_PROJECTS[index]
-                flags = set(flags)
+                name, owner, category, total_wan, industry, named_flags = NAMED_PROJECTS[index]
+                flags = set(named_flags)
             else:
                 category = rng.choices(list(Category), weights=[45, 15, 20, 8, 12])[0]
                 name, owner, industry = self._generated_name(category, index)
@@ -548,10 +550,11 @@ class _Builder:
             for team in teams[2:]:  # the five sector teams travel every month
                 start = month.day(rng.randint(3, 18))
                 visited = rng.randint(5, 9)
-                trip = ledger.trips.add(Trip(team.id, start, start + timedelta(days=rng.randint(1, 4)),
+                trip = ledger.trips.add(Trip(ident(team), start, start + timedelta(days=rng.randint(1, 4)),
                                              rng.choice(CITIES), visited))
                 for _ in range(rng.randint(2, 5)):
                     lead_number += 1
+                    visit = start + timedelta(days=rng.randint(0, 1))
                     state = rng.choices(list(LeadState)[:4], weights=[50, 30, 12, 8])[0]
                     if state == LeadState.LANDED and not project_ids:
                         state = LeadState.SIGNED
@@ -560,7 +563,7 @@ class _Builder:
                     product = rng.choice(PRODUCTS[Category.INDUSTRIAL])
                     lead = Lead(
                         company=f"{city}{rng.choice(PLACES)}{product}{rng.choice(['有限公司', '股份有限公司', '集团有限公司'])}",
-                        person_name=person, visit_date=start + timedelta(days=rng.randint(0, 1)),
+                        person_name=person, visit_date=visit,
                         address=f"{city}市{rng.choice(['高新区', '经开区', '工业园'])}{rng.randint(1, 300)}号",
                         position=rng.choice(POSITIONS),
                         phone=f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}",
@@ -581,9 +584,9 @@ class _Builder:
                         lead.state_reason = "企业投资计划推迟"
                     saved = ledger.leads.add(lead, audit=False)
                     if state in (LeadState.NEGOTIATING, LeadState.SIGNED, LeadState.LANDED):
-                        ledger.followups.add(FollowUp(saved.id, saved.visit_date + timedelta(days=7),
+                        ledger.followups.add(FollowUp(ident(saved), visit + timedelta(days=7),
                                                       "电话回访，企业有意来我区实地考察",
-                                                      "邀请企业来海州考察", saved.visit_date + timedelta(days=30)),
+                                                      "邀请企业来海州考察", visit + timedelta(days=30)),
                                              audit=False)
                     if saved.project_id:
                         ledger.conn.execute("UPDATE projects SET source_lead_id = ? WHERE id = ?",
@@ -634,12 +637,12 @@ class _Builder:
                 cooperating_units="区直相关部门", note=planned_text,
             ))
             for unit, value in zip(towns, split, strict=False):
-                ledger.task_targets.add(TaskTarget(task.id, unit.id, Decimal(value)), audit=False)
+                ledger.task_targets.add(TaskTarget(ident(task), ident(unit), Decimal(value)), audit=False)
         for unit, (starts, completions) in zip(towns, [(4, 3), (3, 2), (3, 2), (2, 2), (2, 2), (2, 1), (1, 1)],
                                                strict=False):
             for metric, value in ((Metric.NEW_STARTS, starts), (Metric.COMPLETIONS, completions),
                                   (Metric.SIGNED_PROJECTS, starts + 2), (Metric.LEADER_HELPED, 2)):
-                ledger.targets.add(Target(unit.id, year, metric, Decimal(value),
+                ledger.targets.add(Target(ident(unit), year, metric, Decimal(value),
                                           min_investment_wan=Decimal(10000) if metric in
                                           (Metric.NEW_STARTS, Metric.COMPLETIONS) else None), audit=False)
 

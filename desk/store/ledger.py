@@ -269,7 +269,8 @@ class Ledger:
     def audit_entries(
         self, entity: str | None = None, entity_id: int | None = None, limit: int = 1000
     ) -> list[AuditEntry]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if entity is not None:
             where.append("entity = ?")
             params.append(entity)

@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from functools import cache
 from typing import Any, TypeVar
 
 from desk.core.money import tidy, wan_to_yuan, yuan_to_wan
@@ -95,10 +94,16 @@ def _column_for(name: str, hint: Any) -> Column:
     return Column(name, name, _identity, _identity)
 
 
-@cache
+_COLUMNS: dict[type, tuple[Column, ...]] = {}
+
+
 def columns(cls: type) -> tuple[Column, ...]:
-    hints = typing.get_type_hints(cls)
-    return tuple(_column_for(f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    """The columns of a model class (worked out once per class)."""
+    found = _COLUMNS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = _COLUMNS[cls] = tuple(_column_for(f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    return found
 
 
 def to_row(obj: Any, *, with_id: bool = False) -> dict[str, Any]:

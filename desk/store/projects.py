@@ -11,7 +11,7 @@ from typing import Any
 from desk.core import stages
 from desk.core.errors import RefusedError
 from desk.core.glossary import Category, ProjectClass, Stage
-from desk.core.models import Approval, Project, ProjectMonth, StageChange
+from desk.core.models import Approval, AuditEntry, Project, ProjectMonth, StageChange
 from desk.core.periods import Month
 from desk.core.validation import month_errors, project_errors
 from desk.store.mapping import diff, from_row, to_row
@@ -129,7 +129,7 @@ class ProjectRepo(Repo[Project]):
                     start_date=obj.start_date or moved.start_date,
                     completion_date=obj.completion_date or moved.completion_date,
                 )
-                self._record_stage(old.id, old.stage, obj.stage, moved.stage_date, reason)  # type: ignore[arg-type]
+                self._record_stage(old.id, old.stage, obj.stage, moved.stage_date, reason)
             return super().update(obj, summary=summary)
 
     def move_stage(self, project_id: int, target: Stage, on: date | None = None, reason: str = "") -> Project:
@@ -166,7 +166,7 @@ class ProjectRepo(Repo[Project]):
         names = [d[0] for d in cur.description]
         return [from_row(StageChange, dict(zip(names, r, strict=True))) for r in cur]
 
-    def history(self, project_id: int, limit: int = 1000):  # type: ignore[no-untyped-def]
+    def history(self, project_id: int, limit: int = 1000) -> list[AuditEntry]:
         return self.ledger.audit_entries("project", project_id, limit)
 
     def search_ids(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -28,7 +29,7 @@ class Repo(Generic[T]):
         self._columns = column_names(self.model)
 
     @property
-    def conn(self):  # type: ignore[no-untyped-def]
+    def conn(self) -> sqlite3.Connection:
         return self.ledger.conn
 
     # -------------------------------------------------------------- reading
@@ -128,7 +129,7 @@ class Repo(Generic[T]):
         return len(rows)
 
     def update(self, obj: T, *, summary: str | None = None) -> T:
-        id = obj.id
+        id = getattr(obj, "id", None)
         if id is None:
             raise ValueError("update() needs an object that has been saved")
         self.validate(obj)
