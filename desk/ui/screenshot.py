@@ -19,7 +19,12 @@ from desk.ui.views import SECTION_KEYS
 
 # name → callable(window) returning the widget to grab (already shown).
 SHOTS: dict[str, Callable[[QWidget], QWidget]] = {}
-SHOT_MODULES: list[str] = ["desk.ui.recognition", "desk.ui.views.task_shots", "desk.ui.importer"]
+SHOT_MODULES: list[str] = [
+    "desk.ui.recognition",
+    "desk.ui.views.task_shots",
+    "desk.ui.importer",
+    "desk.ui.views.leads.shots",
+]
 
 
 def available() -> list[str]:
