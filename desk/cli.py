@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "desk.commands.tasks",
     "desk.commands.importing",
     "desk.commands.submission",
+    "desk.commands.leads",
 ]
 
 EXIT_USAGE = 2

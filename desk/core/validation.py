@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from desk.core import contacts
 from desk.core.errors import FieldError, ValidationError
-from desk.core.glossary import field_label
+from desk.core.glossary import LeadSource, LeadState, field_label
 from desk.core.models import Lead, Problem, Project, ProjectMonth, Target, Task, TaskTarget, Team, Trip, Unit
 from desk.core.periods import Month
 
@@ -106,7 +107,20 @@ def lead_errors(lead: Lead) -> list[FieldError]:
     if not lead.company.strip() and not lead.person_name.strip():
         errors.append(FieldError("company", "企业名称和客商姓名至少填写一项"))
     _max_length(errors, lead, "company")
+    _max_length(errors, lead, "person_name", 50)
     _non_negative(errors, lead, "intent_amount_wan")
+    for name, check in (("phone", contacts.normalize_phone), ("email", contacts.normalize_email),
+                        ("wechat", contacts.normalize_wechat)):
+        try:
+            check(getattr(lead, name))
+        except contacts.ContactError as exc:
+            errors.append(FieldError(name, f"{field_label(name)}：{exc}"))
+    if lead.source == LeadSource.INTERMEDIARY and not lead.intermediary.strip():
+        errors.append(FieldError("intermediary", "社会化招商的线索请填写中介机构/个人"))
+    if lead.state in (LeadState.SHELVED, LeadState.ABANDONED) and not lead.state_reason.strip():
+        errors.append(FieldError("state_reason", f"{lead.state.label}线索须填写原因"))
+    if lead.state == LeadState.LANDED and lead.project_id is None:
+        errors.append(FieldError("state", "落地的线索须对应台账中的项目（请用“落地为项目”）"))
     return errors
 
 

@@ -20,7 +20,11 @@ from desk.ui.views import SECTION_KEYS
 # name → callable(window) returning the widget to grab (already shown).
 SHOTS: dict[str, Callable[[QWidget], QWidget]] = {}
 SHOT_MODULES: list[str] = [
-    "desk.ui.recognition", "desk.ui.views.task_shots", "desk.ui.importer", "desk.ui.projects.shots",
+    "desk.ui.recognition",
+    "desk.ui.views.task_shots",
+    "desk.ui.importer",
+    "desk.ui.views.leads.shots",
+    "desk.ui.projects.shots",
 ]
 
 

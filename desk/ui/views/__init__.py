@@ -30,7 +30,7 @@ SECTION_LABELS = dict(SECTIONS)
 # key → "module:callable" building that section's page.
 VIEW_FACTORIES: dict[str, str] = {
     "projects": "desk.ui.projects.view:ProjectsPage",
-    "leads": "desk.ui.views.summary:LeadsSummary",
+    "leads": "desk.ui.views.leads:LeadsView",
     "tasks": "desk.ui.views.tasks:TasksView",
     "submission": "desk.ui.views.submission:SubmissionView",
     "stats": "desk.ui.views.summary:StatsSummary",
