@@ -81,6 +81,12 @@ class ProjectFilter:
         return (" AND ".join(where) or "1"), params
 
 
+def _enum_order(column: str, members: Iterable[Any]) -> str:
+    """Sort an enum column in the glossary's order (储备 before 签约 …), not alphabetically."""
+    cases = " ".join(f"WHEN '{m.value}' THEN {i}" for i, m in enumerate(members))
+    return f"CASE {column} {cases} END"
+
+
 # Sortable columns of the project list: key → SQL expression.
 SORT_KEYS: dict[str, str] = {
     "id": "p.id",
@@ -89,8 +95,8 @@ SORT_KEYS: dict[str, str] = {
     "unit": "(SELECT name FROM units u WHERE u.id = p.unit_id)",
     "owner_company": "p.owner_company",
     "location": "p.location",
-    "category": "p.category",
-    "stage": "p.stage",
+    "category": _enum_order("p.category", Category),
+    "stage": _enum_order("p.stage", Stage),
     "total_investment": "p.total_investment_yuan",
     "year_plan": "p.year_plan_yuan",
     "start_date": "p.start_date",
@@ -100,6 +106,15 @@ SORT_KEYS: dict[str, str] = {
     "project_class": "p.project_class",
     "in_statistics": "p.in_statistics",
     "updated_at": "p.updated_at",
+    "industry": "p.industry",
+    "stage_date": "p.stage_date",
+}
+# Sort keys over one month's record (``search_ids(month=...)``): the table's month columns.
+MONTH_SORT_KEYS: dict[str, str] = {
+    "invested_month": "m.invested_month_yuan",
+    "invested_ytd": "m.invested_ytd_yuan",
+    "progress": "m.progress",
+    "month_updated": "m.id IS NOT NULL",
 }
 
 
@@ -170,14 +185,33 @@ class ProjectRepo(Repo[Project]):
         return self.ledger.audit_entries("project", project_id, limit)
 
     def search_ids(
-        self, filter: ProjectFilter | None = None, order_by: str = "id", descending: bool = False
+        self, filter: ProjectFilter | None = None, order_by: str = "id", descending: bool = False,
+        month: str | None = None,
     ) -> list[int]:
-        """Ids of the projects that match, in order: what the project table holds."""
+        """Ids of the projects that match, in order: what the project table holds.
+
+        With ``month``, the keys of ``MONTH_SORT_KEYS`` sort on that month's record
+        (projects without one sort as empty).
+        """
         where, params = (filter or ProjectFilter()).sql()
-        order = SORT_KEYS.get(order_by, "p.id")
         direction = "DESC" if descending else "ASC"
-        sql = f"SELECT p.id FROM projects p WHERE {where} ORDER BY {order} {direction}, p.id {direction}"
+        if month is not None and order_by in MONTH_SORT_KEYS:
+            sql = (
+                "SELECT p.id FROM projects p LEFT JOIN project_months m ON m.project_id = p.id AND m.month = ?"
+                f" WHERE {where} ORDER BY {MONTH_SORT_KEYS[order_by]} {direction}, p.id {direction}"
+            )
+            params = [month, *params]
+        else:
+            order = SORT_KEYS.get(order_by, "p.id")
+            sql = f"SELECT p.id FROM projects p WHERE {where} ORDER BY {order} {direction}, p.id {direction}"
         return [r[0] for r in self.conn.execute(sql, params)]
+
+    def distinct_values(self, column: str) -> list[str]:
+        """The non-empty values of a text column (leaders, responsible units …), for filter menus."""
+        if column not in SEARCH_COLUMNS + ("industry",):
+            raise ValueError(f"not a filterable text column: {column}")
+        sql = f"SELECT DISTINCT {column} FROM projects WHERE {column} <> '' AND archived = 0 ORDER BY {column}"
+        return [r[0] for r in self.conn.execute(sql)]
 
     def by_ids(self, ids: Sequence[int]) -> list[Project]:
         """Projects for ``ids`` in the same order (missing ids are skipped)."""
@@ -237,6 +271,43 @@ class MonthRepo(Repo[ProjectMonth]):
 
     def of_month(self, month: str) -> list[ProjectMonth]:
         return self._select("month = ?", (month,), order="project_id")
+
+    def latest_before(self, month: str, project_ids: Sequence[int] | None = None) -> dict[int, ProjectMonth]:
+        """Each project's newest record before ``month``: what a new month's totals carry on from."""
+        sql = (
+            f"SELECT {', '.join('pm.' + c for c in self._columns)} FROM project_months pm JOIN"
+            " (SELECT project_id, max(month) AS last FROM project_months WHERE month < ? GROUP BY project_id) x"
+            " ON pm.project_id = x.project_id AND pm.month = x.last"
+        )
+        params: list[Any] = [month]
+        if project_ids is not None:
+            if not project_ids:
+                return {}
+            if len(project_ids) > 500:
+                wanted = set(project_ids)
+                return {k: v for k, v in self.latest_before(month).items() if k in wanted}
+            sql += f" WHERE pm.project_id IN ({', '.join('?' * len(project_ids))})"
+            params.extend(project_ids)
+        cur = self.conn.execute(sql, params)
+        records = (from_row(ProjectMonth, dict(zip(self._columns, row, strict=True))) for row in cur)
+        return {r.project_id: r for r in records}
+
+    def reported_ids(self, month: str) -> set[int]:
+        """The projects that have a record for ``month``."""
+        return {r[0] for r in self.conn.execute("SELECT project_id FROM project_months WHERE month = ?", (month,))}
+
+    def newest_months(self, project_ids: Sequence[int]) -> dict[int, str]:
+        """Each project's newest reported month ("YYYY-MM")."""
+        found: dict[int, str] = {}
+        for start in range(0, len(project_ids), 500):
+            chunk = list(project_ids[start : start + 500])
+            rows = self.conn.execute(
+                "SELECT project_id, max(month) FROM project_months"
+                f" WHERE project_id IN ({', '.join('?' * len(chunk))}) GROUP BY project_id",
+                chunk,
+            )
+            found.update({r[0]: r[1] for r in rows})
+        return found
 
     def of_year(self, year: int) -> list[ProjectMonth]:
         return self._select("month LIKE ?", (f"{year:04d}-%",), order="project_id, month")

@@ -111,6 +111,9 @@ class MainWindow(QMainWindow):
             old.deleteLater()
             self.stack.insertWidget(index, page)
             self.pages[key] = page
+            changed = getattr(page, "actionsChanged", None)
+            if changed is not None:
+                changed.connect(self._update_action_state)
         return self.pages[key]
 
     def show_section(self, key: str) -> QWidget:
@@ -200,9 +203,11 @@ class MainWindow(QMainWindow):
 
     def _update_action_state(self) -> None:
         page = self.current_page()
+        # A page may say when an action applies (undo only with something to undo …).
+        enabled = getattr(page, "action_enabled", None)
         for name, action in self.actions_by_name.items():
             supported = hasattr(page, f"action_{name}") or (name == "refresh" and hasattr(page, "refresh"))
-            action.setEnabled(supported)
+            action.setEnabled(supported and (enabled is None or enabled(name)))
 
     # -------------------------------------------------------------- status bar
     def _build_status_bar(self) -> None:

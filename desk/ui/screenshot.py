@@ -24,6 +24,7 @@ SHOT_MODULES: list[str] = [
     "desk.ui.views.task_shots",
     "desk.ui.importer",
     "desk.ui.views.leads.shots",
+    "desk.ui.projects.shots",
 ]
 
 

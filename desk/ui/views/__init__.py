@@ -29,7 +29,7 @@ SECTION_LABELS = dict(SECTIONS)
 
 # key → "module:callable" building that section's page.
 VIEW_FACTORIES: dict[str, str] = {
-    "projects": "desk.ui.views.summary:ProjectsSummary",
+    "projects": "desk.ui.projects.view:ProjectsPage",
     "leads": "desk.ui.views.leads:LeadsView",
     "tasks": "desk.ui.views.tasks:TasksView",
     "submission": "desk.ui.views.submission:SubmissionView",
