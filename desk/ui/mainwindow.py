@@ -295,8 +295,13 @@ class MainWindow(QMainWindow):
                 saver(self.settings)
         self.settings.sync()
 
+    def close_discarding(self) -> None:
+        """Close without asking about unsaved edits (screenshots, self-test: nobody to ask)."""
+        self._discard_on_close = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        for page in self.pages.values():
+        for page in self.pages.values() if not getattr(self, "_discard_on_close", False) else ():
             confirm = getattr(page, "confirm_close", None)
             if confirm is not None and not confirm():
                 event.ignore()

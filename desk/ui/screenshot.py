@@ -76,7 +76,7 @@ def render(ledger_path: Path, view: str, out: Path, size: QSize, today_fn) -> Pa
             raise DeskError(f"无法保存截图：{out}")
         if target is not window:
             target.close()
-        window.close()
+        window.close_discarding()
         settle(app)
     ledger.close()
     return out

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core.glossary import Stage
+from desk.core.glossary import Stage, field_label
 from desk.core.models import AuditEntry, Project
 from desk.core.validation import project_errors
 from desk.store.ledger import Ledger
@@ -75,6 +75,10 @@ class ProjectEditor(QDialog):
         self.book = MonthBook(records, locked, month)
 
         self.basic = BasicTab(self.original, ledger.units.all(), self.is_new, today)
+        if self.original.source_lead_id is not None and pid is not None:
+            from desk.ui.views.leads.origin import source_lead_widget
+
+            self.basic.right.add("source_lead_id", field_label("source_lead_id"), source_lead_widget(ledger, pid))
         self.investment = InvestmentTab(self.original, self.book)
         self.approvals = ApprovalsTab(ledger.approvals.of_project(pid) if pid is not None else [])
         self.roles = RolesTab(self.original)
@@ -152,6 +156,24 @@ class ProjectEditor(QDialog):
         else:
             self.errors_label.setText("")
         self.save_button.setEnabled(not errors and not self._saving)
+
+    def focus_field(self, name: str) -> None:
+        """Show the tab holding ``name`` (a model field, as pre-flight names it) and focus it."""
+        if name == "evidence":
+            tab: Tab = self.evidence
+        elif name in ("progress", "statistics_ytd_wan", "invested_ytd_wan", "invested_month_wan"):
+            tab = self.investment
+        else:
+            tab = self._tab_of(name)
+        self.tabs.setCurrentIndex(self.all_tabs.index(tab))
+        for form in tab.forms():
+            row = form.rows.get(name)
+            if row is not None:
+                row.setFocus()
+                focusable = row.focusProxy() or row.findChild(QWidget)
+                if focusable is not None:
+                    focusable.setFocus()
+                return
 
     def _tab_of(self, name: str) -> Tab:
         if name.startswith("month:") or name in INVESTMENT_FIELDS:

@@ -147,9 +147,6 @@ class BasicTab(Tab):
         self.right.add("project_class", field_label("project_class"), self.klass)
         self.right.add("in_statistics", field_label("in_statistics"), self.in_statistics)
         self.right.add("archived", field_label("archived"), self.archived)
-        if project.source_lead_id is not None:
-            lead = QLabel(f"线索编号 {project.source_lead_id}")
-            self.right.add("source_lead_id", field_label("source_lead_id"), lead)
 
         flags_box = QGroupBox(field_label("flags"))
         grid = QGridLayout(flags_box)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.core.errors import DeskError
 from desk.core.glossary import Stage
 from desk.core.periods import Month
 from desk.store.ledger import Ledger
@@ -310,6 +311,19 @@ class ProjectsPage(QWidget):
         project = self.model.project_at(row)
         if project is not None and project.id is not None:
             self.open_editor(self.ledger.projects.get(project.id))
+
+    def open_project(self, project_id: int, field: str = "") -> bool:
+        """Select a project in the table and open its editor at ``field`` (from other sections)."""
+        try:
+            project = self.ledger.projects.get(project_id)
+        except DeskError as exc:
+            QMessageBox.warning(self, "无法打开项目", exc.message)
+            return False
+        self._select_id(project_id)
+        editor = self.open_editor(project)
+        if field:
+            editor.focus_field(field)
+        return True
 
     def open_editor(self, project: Any) -> ProjectEditor:
         editor = ProjectEditor(self.ledger, project, self.month, self.today, self, self.settings)

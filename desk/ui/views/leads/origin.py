@@ -61,11 +61,29 @@ class SourceLeadBox(QWidget):
             self.open_button.setVisible(True)
 
     def open(self) -> bool:
+        from PySide6.QtWidgets import QDialog
+
         from desk.ui.views.leads import open_lead
 
         if self.lead is None or self.lead.id is None:
             return False
-        return open_lead(self.window(), self.lead.id)
+        main = main_window_of(self)
+        top = self.window()
+        if isinstance(top, QDialog) and top is not main:
+            top.reject()  # the project editor asks first when it has unsaved changes
+            if top.isVisible():
+                return False
+        return open_lead(main, self.lead.id)
+
+
+def main_window_of(widget: QWidget) -> QWidget | None:
+    """The main window a widget belongs to, through dialogs (it is the one with sections)."""
+    node: QWidget | None = widget
+    while node is not None:
+        if hasattr(node, "show_section"):
+            return node
+        node = node.parentWidget()
+    return None
 
 
 def source_lead_widget(ledger: Ledger, project_id: int | None, parent: QWidget | None = None) -> SourceLeadBox:
