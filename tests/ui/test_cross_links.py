@@ -57,3 +57,20 @@ def test_a_landed_project_opens_the_lead_it_came_from(qtbot, window: MainWindow,
     assert window.nav.currentItem().text() == "招商线索"
     leads_page = window.pages["leads"]
     assert leads_page.list.editor.lead is not None and leads_page.list.editor.lead.id == lead.id
+
+
+def test_the_month_summary_above_the_table_filters_it(qtbot, window: MainWindow, demo: Ledger) -> None:  # type: ignore[no-untyped-def]
+    from desk.core.glossary import MonthFilter
+    from desk.store.recognition import recognition_filter
+
+    page = window.show_section("projects")
+    page.month_box.setCurrentIndex(page.month_box.findData("2026-10"))
+    summary = page.recognition
+    expected = recognition_filter(demo, "2026-10", frozenset({MonthFilter.NOT_RECOGNISED.value}))
+    button = summary.buttons["not_recognised"]
+    assert button.text() == f"不予认定 {len(expected)}" and expected  # the demo has refused claims in October
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: set(page.model.ids) == expected)
+    assert page.filters.plugin_select("recognition").text() == f"认定结果：{MonthFilter.NOT_RECOGNISED.label}"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.model.ids) == demo.count("projects", "archived = 0"))

@@ -170,6 +170,13 @@ class FilterBar(QWidget):
         self.refresh_options()
         self._update_clear()
 
+    def plugin_select(self, key: str) -> MultiSelect | None:
+        """The drop-down of a plug-in filter (e.g. the recognition result), to set from elsewhere."""
+        for plugin, select in self.plugin_selects:
+            if plugin.key == key:
+                return select
+        return None
+
     def refresh_options(self) -> None:
         """Units and leaders come from the ledger and change as the clerk edits."""
         self._plugin_results.clear()

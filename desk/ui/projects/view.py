@@ -36,12 +36,16 @@ from desk.ui.projects.editor import ProjectEditor
 from desk.ui.projects.filters import FilterBar
 from desk.ui.projects.grid import MonthGrid
 from desk.ui.projects.model import ProjectTableModel
+from desk.ui.recognition import MonthSummary
 from desk.ui.taskman import Op
 
 COLUMNS_KEY = "projects/columns"
 SORT_KEY = "projects/sort"
 TAB_KEY = "projects/tab"
 MONTHS_BACK = 24
+
+RECOGNITION_FILTER = "recognition"  # the 认定结果 plug-in filter's key (recognition_plugins)
+SYNC_SUMMARY_LIMIT = 2000  # above this many projects the month summary is counted on the worker
 
 
 class ProjectTable(QTableView):
@@ -122,9 +126,15 @@ class ProjectsPage(QWidget):
         self.result = QLabel()
         self.result.setObjectName("resultLabel")
 
+        # The month's recognition at a glance (申报/认定/不予认定/剔除 …); a click filters the table.
+        self.recognition = MonthSummary()
+        self.recognition.filterRequested.connect(self._recognition_filter)
+        self.recognition.filterCleared.connect(lambda: self._recognition_filter(frozenset()))
+
         list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
         list_layout.setContentsMargins(0, 6, 0, 0)
+        list_layout.addWidget(self.recognition)
         list_layout.addWidget(self.filters)
         list_layout.addWidget(self.table, 1)
         list_layout.addWidget(self.result)
@@ -144,6 +154,7 @@ class ProjectsPage(QWidget):
         self._restore_columns()
         self._update_facts()
         self.search()
+        self.refresh_recognition()
         taskman = getattr(window, "taskman", None)
         if taskman is not None:
             taskman.changed.connect(self.on_ledger_changed)
@@ -151,6 +162,20 @@ class ProjectsPage(QWidget):
             self.tabs.setCurrentIndex(1)
 
     # --------------------------------------------------------------- search
+    def _recognition_filter(self, keys: frozenset) -> None:  # type: ignore[type-arg]
+        """A click on the summary sets the table's 认定结果 filter to that group."""
+        select = self.filters.plugin_select(RECOGNITION_FILTER)
+        if select is None:
+            return
+        select.set_values({k.value for k in keys})
+        self.filters.changed.emit()
+
+    def refresh_recognition(self) -> None:
+        if self.ledger.count("projects") > SYNC_SUMMARY_LIMIT and getattr(self.main, "taskman", None) is not None:
+            self.recognition.request(self.month)
+        else:
+            self.recognition.refresh(self.ledger, self.month)
+
     def search(self) -> None:
         current = self.current_id()
         self.model.search(self.filters.project_filter(self.month))
@@ -199,8 +224,10 @@ class ProjectsPage(QWidget):
             return
         self.month = month
         self.model.month = month
+        self.recognition.clear()
         self.search()
         self._update_facts()
+        self.refresh_recognition()
         if self.grid is not None:
             self.grid.load(month)
 
@@ -209,6 +236,7 @@ class ProjectsPage(QWidget):
         self.filters.refresh_options()
         self.search()
         self._update_facts()
+        self.refresh_recognition()
         if self.grid is not None and not self.grid.loading and not self.grid.has_changes():
             self.grid.load(self.month)
 
