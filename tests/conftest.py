@@ -12,6 +12,14 @@ from pathlib import Path
 
 import pytest
 
+try:  # no example database in the working tree: every run starts from the same examples
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("desk", database=None)
+    _hypothesis_settings.load_profile("desk")
+except ImportError:
+    pass
+
 TODAY = date(2026, 11, 15)
 DATA = Path(__file__).parent / "data"
 
