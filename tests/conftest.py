@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 
-try:  # no example database in the working tree: every run starts from the same examples
+try:  # Hypothesis keeps its files under build/work, not in a new folder at the top
+    from hypothesis import configuration as _hypothesis_configuration
     from hypothesis import settings as _hypothesis_settings
 
+    _hypothesis_configuration.set_hypothesis_home_dir(str(Path(__file__).resolve().parents[1] / "build" / "work"
+                                                          / "hypothesis"))
     _hypothesis_settings.register_profile("desk", database=None)
     _hypothesis_settings.load_profile("desk")
 except ImportError:
