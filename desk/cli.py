@@ -134,6 +134,18 @@ def build_parser() -> Parser:
 
 
 def _reconfigure_streams() -> None:
+    if sys.stderr is None or sys.stdout is None:
+        # The windowed desk.exe has no console: keep what would be printed in the log file.
+        from desk.paths import data_dir
+
+        try:
+            folder = data_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            sink = open(folder / "desk.log", "a", encoding="utf-8")  # noqa: SIM115 — lives as long as the program
+        except OSError:
+            sink = open(os.devnull, "w")  # noqa: SIM115
+        sys.stderr = sys.stderr or sink
+        sys.stdout = sys.stdout or sink
     for stream in (sys.stdout, sys.stderr):
         if stream is not None and hasattr(stream, "reconfigure"):
             try:

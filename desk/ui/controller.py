@@ -63,6 +63,9 @@ class Controller:
 
 
 def run(requested: Path | None) -> int:
+    from desk.ui import errors
+
+    errors.install()
     app = make_app()
     controller = Controller(UiSettings())
     if not controller.start(requested):
