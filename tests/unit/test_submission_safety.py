@@ -1,0 +1,47 @@
+"""The signed submission under a careful clerk's and a district IT person's eye: no personal
+contact details in what goes to the district, nothing on disk or in the ledger that does not
+match what was signed."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from desk.exchange.submission import versions
+from desk.store.ledger import Ledger
+from tests.unit.submission_helpers import POPPLER, export, ledger_with_key, pdf_text, the
+
+
+@pytest.fixture
+def keyed(demo_master: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    ledger = ledger_with_key(demo_master, tmp_path / "demo.desk")
+    yield ledger
+    ledger.close()
+
+
+def _workbook_text(path: Path) -> str:
+    book = CalamineWorkbook.from_path(str(path))
+    return " ".join(str(v) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()
+                    for v in row if v != "")
+
+
+def test_the_correction_change_list_masks_contact_details(keyed: Ledger, tmp_path: Path) -> None:
+    export(keyed, "2026-10", tmp_path)
+    versions.open_correction(keyed, "2026-10", "更正客商电话")
+    lead = next(lead for lead in keyed.leads.all() if lead.phone)
+    old_phone = lead.phone
+    keyed.leads.update(dataclasses.replace(lead, phone="13912345678", email="zhang.wei@example.com"))
+    project = keyed.projects.by_name("中储粮东北综合产业基地")[0]
+    keyed.projects.update(dataclasses.replace(project, contact_phone="13800001111"))
+    second = export(keyed, "2026-10", tmp_path).folder
+    text = _workbook_text(the(second, ".xlsx"))
+    assert "更正说明" in CalamineWorkbook.from_path(str(the(second, ".xlsx"))).sheet_names
+    assert "139****5678" in text and "z***@example.com" in text and "138****1111" in text
+    for secret in (old_phone, "13912345678", "zhang.wei@", "13800001111"):
+        assert secret not in text, secret
+    if POPPLER:
+        pdf = pdf_text(the(second, ".pdf"))
+        assert "139****5678" in pdf and "13912345678" not in pdf and old_phone not in pdf
