@@ -190,3 +190,24 @@ def test_the_receiver_checks_against_the_certificates_it_imported(signed: dict[s
     assert "已导入“海州区”的证书" in capsys.readouterr().out
     assert main(["verify", str(signed["october"]), "--ledger", str(receiver), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["warnings"] == []
+
+
+def test_a_workbook_that_would_exhaust_memory_is_refused_not_loaded(copy: Path) -> None:
+    # A 5 KB workbook naming a cell at XFD1048576 makes calamine allocate for 17 billion cells and
+    # abort the whole program: the receiver's Desk must say so instead of dying. In a subprocess
+    # with bounded memory, so that the old behaviour fails the test rather than the test run.
+    import sys
+
+    pytest.importorskip("resource")  # POSIX: bounds the child's memory
+    xlsx = the(copy, ".xlsx")
+    wb = openpyxl.load_workbook(xlsx)
+    wb.worksheets[0]["XFD1048576"] = "x"
+    wb.save(xlsx)
+    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30));"
+              "from desk.cli import main; sys.exit(main(sys.argv[1:]))")
+    result = subprocess.run([sys.executable, "-c", script, "verify", str(copy), "--json"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 3, result.stderr[-500:]
+    out = json.loads(result.stdout)
+    problem = next(c["detail"] for c in out["checks"] if c["name"] == "workbook")
+    assert "不能安全读取" in problem and "数据范围异常（1048576 行 × 16384 列）" in problem

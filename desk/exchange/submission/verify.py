@@ -28,6 +28,8 @@ from typing import Any
 from cryptography import x509
 
 from desk.core.models import KnownCert
+from desk.exchange.sheets.container import inspect_file
+from desk.exchange.sheets.errors import SheetFileError
 from desk.exchange.submission import manifest as mf
 from desk.exchange.submission.identity import CertificateError, CertInfo, cert_info, load_certificates
 from desk.exchange.submission.signing import verify_bytes
@@ -313,6 +315,15 @@ def _workbook_check(folder: Path, manifest: dict[str, Any]) -> Check:
     path = folder / name
     if not name or not path.is_file():
         return Check("workbook", False, f"缺少工作簿“{name}”")
+    # The workbook came from outside: measure it before calamine loads it (a far-away cell or a
+    # zip bomb would abort the receiver's whole program, as it would on import).
+    try:
+        refusals = [s.refusal or f"工作表“{s.name}”的数据范围异常（{s.rows} 行 × {s.cols} 列），不像 Desk 生成的报送表"
+                    for s in inspect_file(path).sheets.values() if s.too_big()]
+    except SheetFileError as exc:
+        refusals = [exc.message]
+    if refusals:
+        return Check("workbook", False, f"工作簿“{name}”不能安全读取，未核对单元格：{refusals[0]}")
     try:
         total, sheets = mf.workbook_hashes(path)
     except mf.WorkbookUnreadable:
