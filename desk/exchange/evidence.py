@@ -18,6 +18,7 @@ from desk.core.evidence import MAX_FILE_BYTES, SameFile, evidence_warnings
 from desk.core.glossary import AttachmentKind
 from desk.core.models import Attachment
 from desk.core.periods import Month
+from desk.exchange import atomic
 from desk.exchange.photos import classify
 from desk.store.ledger import Ledger
 
@@ -121,7 +122,7 @@ def save_copy(ledger: Ledger, attachment_id: int, target: Path) -> Path:
     """Write an attached file out (另存为), e.g. to show an inspector."""
     target = Path(target)
     try:
-        target.write_bytes(ledger.attachments.data(attachment_id))
+        atomic.write_bytes(target, ledger.attachments.data(attachment_id))
     except OSError as exc:
         raise DeskError(f"无法保存到 {target}（{exc.strerror or exc}）") from None
     return target
