@@ -45,3 +45,37 @@ def test_the_correction_change_list_masks_contact_details(keyed: Ledger, tmp_pat
     if POPPLER:
         pdf = pdf_text(the(second, ".pdf"))
         assert "139****5678" in pdf and "13912345678" not in pdf and old_phone not in pdf
+
+
+def test_every_file_is_on_the_disk_before_the_month_is_locked(keyed: Ledger, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # synchronous=FULL keeps the "submitted, locked" row through a power cut; the folder it
+    # points to must be flushed to the disk before that row is written, or the ledger could
+    # lock a month whose signed files are empty.
+    from desk.exchange import atomic
+    from desk.exchange.submission import package
+
+    events: list[tuple[str, object]] = []
+    real_file, real_folder, real_record = atomic.sync_file, atomic.sync_folder, package._record
+
+    def sync_file(path: Path) -> None:
+        events.append(("file", Path(path).name))
+        real_file(path)
+
+    def sync_folder(path: Path) -> None:
+        events.append(("folder", Path(path)))
+        real_folder(path)
+
+    def record(*args: object, **kwargs: object) -> object:
+        events.append(("record", None))
+        return real_record(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(atomic, "sync_file", sync_file)
+    monkeypatch.setattr(atomic, "sync_folder", sync_folder)
+    monkeypatch.setattr(package, "_record", record)
+    result = export(keyed, "2026-10", tmp_path / "out", make_zip=True)
+    before = events[: events.index(("record", None))]
+    synced = [name for kind, name in before if kind == "file"]
+    for path in [*result.folder.iterdir(), result.zip_path]:
+        assert any(str(name).startswith(f".{path.name}.") for name in synced), path.name  # type: ignore[union-attr]
+    assert ("folder", tmp_path / "out") in before

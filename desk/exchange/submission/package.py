@@ -26,6 +26,7 @@ from desk.core.errors import DeskError, RefusedError
 from desk.core.glossary import Claim, SubmissionStatus
 from desk.core.models import Submission
 from desk.core.periods import Month
+from desk.exchange import atomic
 from desk.exchange.forms import fonts, write_pdf, write_xlsx
 from desk.exchange.submission import manifest as mf
 from desk.exchange.submission import preflight as pf
@@ -175,9 +176,9 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
         report("正在签名…", 4, STEPS)
         signed = sign_pdf(pdf_path.read_bytes(), key, reason=f"{month.label}月报报送（{edition.label}）",
                           location=data.full_unit_name, name=ledger.unit.name)
-        pdf_path.write_bytes(signed)
+        atomic.write_bytes(pdf_path, signed)
         cert_path = work / mf.CERTIFICATE
-        cert_path.write_text(pem(key.cert) + "".join(pem(c) for c in key.chain), encoding="ascii")
+        atomic.write_text(cert_path, pem(key.cert) + "".join(pem(c) for c in key.chain), encoding="ascii")
         cells, sheets = mf.workbook_hashes(xlsx_path)
         files = {p.name: mf.file_sha256(p) for p in (xlsx_path, pdf_path, cert_path)}
         identity = ledger.identity.current()
@@ -186,10 +187,13 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
                              late, info, identity.source.value if identity else "", files, xlsx_path.name,
                              pdf_path.name, cells, sheets, work)
         body = mf.dumps(manifest)
-        (work / mf.MANIFEST).write_bytes(body)
-        (work / mf.SIGNATURE).write_bytes(sign_bytes(body, key))
+        atomic.write_bytes(work / mf.MANIFEST, body)
+        atomic.write_bytes(work / mf.SIGNATURE, sign_bytes(body, key))
         lap("sign_s")
         work.rename(final)
+        # Every file was flushed before the rename, the rename is flushed before the month is
+        # locked: after a power cut the ledger never records a folder that is not on the disk.
+        atomic.sync_folder(out_dir)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -251,11 +255,9 @@ def _manifest(ledger: Ledger, data: Any, month: Month, edition: Edition, people:
 
 def _zip(folder: Path) -> Path:
     target = _unique(folder.with_name(folder.name + ".zip"))
-    partial = target.with_name(f".{target.name}.part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with atomic.replacing(target) as partial, zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(folder.iterdir()):
-            archive.write(path, f"{folder.name}/{path.name}")
-    partial.rename(target)
+            zf.write(path, f"{folder.name}/{path.name}")
     return target
 
 
