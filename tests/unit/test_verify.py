@@ -211,3 +211,44 @@ def test_a_workbook_that_would_exhaust_memory_is_refused_not_loaded(copy: Path) 
     out = json.loads(result.stdout)
     problem = next(c["detail"] for c in out["checks"] if c["name"] == "workbook")
     assert "不能安全读取" in problem and "数据范围异常（1048576 行 × 16384 列）" in problem
+
+
+def test_an_unsigned_file_added_to_the_submission_is_rejected(copy: Path, tmp_path: Path) -> None:
+    (copy / "更正说明.pdf").write_bytes(b"%PDF-1.4 not signed by the unit")
+    problems = failed(copy)
+    assert set(problems) == {"files"} and "另有未签名的文件：更正说明.pdf" in problems["files"]
+    (copy / "更正说明.pdf").unlink()
+    # what Windows, macOS and an open Excel leave behind is not part of the submission
+    for clutter in ("Thumbs.db", "desktop.ini", ".DS_Store", f"~${the(copy, '.xlsx').name}"):
+        (copy / clutter).write_bytes(b"x")
+    assert verify(copy).valid
+    archive = tmp_path / "sub.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in copy.iterdir():
+            zf.write(path, f"{copy.name}/{path.name}")
+        zf.writestr("说明.txt", "beside the folder, inside what was sent")
+        zf.writestr(f"__MACOSX/{copy.name}/._manifest.json", "x")
+    assert "另有未签名的文件：说明.txt" in failed(archive)["files"]
+
+
+def test_a_known_units_key_cannot_sign_in_another_units_name(copy: Path, signed: dict[str, Path],
+                                                              demo_master: Path, tmp_path: Path) -> None:
+    # 海州区's own key signs a manifest claiming to come from 韩家店镇, whose certificate the
+    # receiver has not imported: the receiver knows this key as 海州区's, so it is refused.
+    from desk.core.models import KnownCert
+
+    ledger = Ledger.open(copy_ledger(demo_master, tmp_path / "unit.desk"))
+    ledger.clock = fixed_clock
+    identity.create_identity(ledger, "passphrase")
+    key = identity.signing_key(ledger, "passphrase")
+    ledger.close()
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["unit"], manifest["unit_full_name"] = "韩家店镇", "阜新市海州区韩家店镇"
+    manifest["signer"]["fingerprint_sha256"] = identity.fingerprint(key.cert)
+    body = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    (copy / "manifest.json").write_bytes(body)
+    (copy / "manifest.sig").write_bytes(sign_bytes(body, key))
+    (copy / "signer.pem").write_text(identity.pem(key.cert), encoding="ascii")
+    known = [KnownCert("海州区", identity.pem(key.cert), identity.fingerprint(key.cert))]
+    problems = failed(copy, known=known)
+    assert "签名证书是已导入的“海州区”的证书，却以“韩家店镇”的名义报送" in problems["signer"]

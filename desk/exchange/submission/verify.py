@@ -143,14 +143,15 @@ def verify(path: Path | str, *, trusted: Sequence[x509.Certificate] = (), truste
     try:
         if path.is_file() and zipfile.is_zipfile(path):
             temp = Path(tempfile.mkdtemp(prefix="desk-verify-"))
-            folder = _find_folder(_extract(path, temp))
+            root = _extract(path, temp)  # everything in a zip is part of what was sent
+            folder = _find_folder(root)
         elif path.is_dir():
-            folder = _find_folder(path)
+            folder = root = _find_folder(path)
         elif not path.exists():
             raise _Stop(f"找不到 {path}")
         else:
             raise _Stop("请选择报送文件夹或 .zip 压缩包")
-        _check_all(report, folder, trusted, trusted_label, known)
+        _check_all(report, folder, root, trusted, trusted_label, known)
     except _Stop as stop:
         done = {c.key for c in report.checks}
         if "folder" not in done:
@@ -167,8 +168,8 @@ def verify(path: Path | str, *, trusted: Sequence[x509.Certificate] = (), truste
     return report
 
 
-def _check_all(report: Report, folder: Path, trusted: Sequence[x509.Certificate], trusted_label: str,
-               known: Sequence[KnownCert]) -> None:
+def _check_all(report: Report, folder: Path, root: Path, trusted: Sequence[x509.Certificate],
+               trusted_label: str, known: Sequence[KnownCert]) -> None:
     missing = [n for n in (mf.MANIFEST, mf.SIGNATURE, mf.CERTIFICATE) if not (folder / n).is_file()]
     if missing:
         raise _Stop(f"缺少 {'、'.join(missing)}")
@@ -200,14 +201,17 @@ def _check_all(report: Report, folder: Path, trusted: Sequence[x509.Certificate]
         report.checks.append(Check("manifest_signature", True, f"由“{report.signer.common_name}”的密钥签名"))
 
     # 3. who signed
+    owners: list[str] = []
     if not trusted and known:
         unit = str(manifest.get("unit", ""))
         trusted = [load_certificates(k.cert_pem.encode("ascii"))[0] for k in known if k.unit_name == unit]
         trusted_label = f"“{unit}”"
-    report.checks.append(_signer_check(report.signer, manifest, trusted, trusted_label, report.warnings))
+        # A certificate the receiver knows as another unit's, used in this unit's name.
+        owners = sorted({k.unit_name for k in known if k.fingerprint == report.signer.fingerprint} - {unit})
+    report.checks.append(_signer_check(report.signer, manifest, trusted, trusted_label, report.warnings, owners))
 
     # 4. files
-    report.checks.append(_files_check(folder, manifest, report.warnings))
+    report.checks.append(_files_check(folder, root, manifest))
 
     # 5. the PDF signature
     report.checks.append(_pdf_check(folder, manifest, signer))
@@ -217,16 +221,18 @@ def _check_all(report: Report, folder: Path, trusted: Sequence[x509.Certificate]
 
 
 def _signer_check(info: CertInfo, manifest: dict[str, Any], trusted: Sequence[x509.Certificate],
-                  trusted_label: str, warnings: list[str]) -> Check:
+                  trusted_label: str, warnings: list[str], owners: Sequence[str] = ()) -> Check:
     unit = str(manifest.get("unit", ""))
     problems = []
-    if trusted:
+    if owners:
+        problems.append(f"签名证书是已导入的“{'、'.join(owners)}”的证书，却以“{unit}”的名义报送")
+    elif trusted:
         fingerprints = {cert_info(c).fingerprint for c in trusted}
         if info.fingerprint not in fingerprints:
             whose = trusted_label or f"“{unit}”"
             problems.append(f"签名证书（指纹 {info.fingerprint_text[:19]}…）不是已导入的{whose}的证书，"
                             "可能是其他单位或他人的密钥")
-    else:
+    elif not owners:
         warnings.append(f"未导入“{unit}”的证书，只能确认文件签名后未被改动，无法确认签名人就是该单位")
     if unit and unit not in info.common_name and unit not in info.organization:
         warnings.append(f"证书中的单位名称“{info.common_name}”与报送单位“{unit}”不同")
@@ -244,7 +250,15 @@ def _signer_check(info: CertInfo, manifest: dict[str, Any], trusted: Sequence[x5
     return Check("signer", True, f"{info.common_name}（{known}）")
 
 
-def _files_check(folder: Path, manifest: dict[str, Any], warnings: list[str]) -> Check:
+def _is_clutter(relative: PurePosixPath) -> bool:
+    """Files that Windows, macOS or Office leave in any folder they show or open."""
+    return any(part.startswith((".", "~$")) or part.lower() in _CLUTTER for part in relative.parts)
+
+
+_CLUTTER = {"thumbs.db", "desktop.ini", "__macosx"}
+
+
+def _files_check(folder: Path, root: Path, manifest: dict[str, Any]) -> Check:
     listed = manifest.get("files") or {}
     problems = []
     for name, entry in sorted(listed.items()):
@@ -253,10 +267,14 @@ def _files_check(folder: Path, manifest: dict[str, Any], warnings: list[str]) ->
             problems.append(f"缺少文件“{name}”")
         elif mf.file_sha256(target) != (entry or {}).get("sha256"):
             problems.append(f"文件“{name}”与签名时不一致（SHA-256 不符）")
-    extra = sorted(p.name for p in folder.iterdir()
-                   if p.name not in listed and p.name not in (mf.MANIFEST, mf.SIGNATURE))
+    # Anything else shipped with the submission was not signed: a receiver must not take an added
+    # 说明.pdf or a second workbook for part of what the unit approved.
+    signed = {folder / name for name in (*listed, mf.MANIFEST, mf.SIGNATURE)}
+    extra = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                   if not p.is_dir() and p not in signed and not _is_clutter(PurePosixPath(p.relative_to(root))))
     if extra:
-        warnings.append(f"文件夹中另有未签名的文件：{'、'.join(extra)}（不属于报送内容）")
+        more = f" 等 {len(extra)} 个" if len(extra) > 10 else ""
+        problems.append(f"另有未签名的文件：{'、'.join(extra[:10])}{more}（不属于报送内容）")
     if problems:
         return Check("files", False, "；".join(problems))
     return Check("files", True, f"{len(listed)} 个文件的 SHA-256 全部相符")
