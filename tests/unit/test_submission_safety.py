@@ -79,3 +79,30 @@ def test_every_file_is_on_the_disk_before_the_month_is_locked(keyed: Ledger, tmp
     for path in [*result.folder.iterdir(), result.zip_path]:
         assert any(str(name).startswith(f".{path.name}.") for name in synced), path.name  # type: ignore[union-attr]
     assert ("folder", tmp_path / "out") in before
+
+
+def test_a_write_by_another_window_during_export_locks_nothing(keyed: Ledger, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # A second Desk window (or `desk import`) saves October while October's files are being
+    # made: locking the month now would lock data that differs from the signed files.
+    from desk.core.errors import RefusedError
+    from desk.exchange.submission import package
+
+    real_write_pdf = package.write_pdf
+
+    def write_pdf(*args: object, **kwargs: object) -> object:
+        result = real_write_pdf(*args, **kwargs)  # type: ignore[arg-type]
+        with Ledger.open(keyed.path) as other:
+            record = other.months.of_month("2026-10")[0]
+            other.months.save(dataclasses.replace(record, progress="另一个窗口刚改的"))
+        return result
+
+    monkeypatch.setattr(package, "write_pdf", write_pdf)
+    out = tmp_path / "out"
+    with pytest.raises(RefusedError, match="生成报送文件期间台账被修改"):
+        export(keyed, "2026-10", out)
+    assert list(out.iterdir()) == []
+    assert not keyed.is_month_locked("2026-10") and keyed.submissions.of_month("2026-10") == []
+    monkeypatch.undo()
+    assert export(keyed, "2026-10", out).folder.is_dir() and keyed.is_month_locked("2026-10")
+

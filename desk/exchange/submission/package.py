@@ -127,6 +127,7 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
         timings[name] = round(now - clock, 4)
         clock = now
 
+    seen = _last_change(ledger)
     state = status(ledger, month)
     if state.locked:
         raise RefusedError(f"{month.label}已报送第{state.latest.version}版（数据已锁定）。"  # type: ignore[union-attr]
@@ -203,7 +204,7 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
             report("正在打包…", 5, STEPS)
             zip_path = _zip(final)
         submission = _record(ledger, state.latest if state.correction_open else None, month, version, people, files,
-                             mf.file_sha256(final / mf.MANIFEST), final, late, changes, now)
+                             mf.file_sha256(final / mf.MANIFEST), final, late, changes, now, seen)
     except BaseException:
         shutil.rmtree(final, ignore_errors=True)
         if zip_path is not None:
@@ -261,10 +262,20 @@ def _zip(folder: Path) -> Path:
     return target
 
 
+def _last_change(ledger: Ledger) -> int:
+    """The newest audit entry: every change to the ledger writes one."""
+    return int(ledger.conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0])
+
+
 def _record(ledger: Ledger, draft: Submission | None, month: Month, version: int, people: People,
             files: dict[str, str], manifest_sha: str, folder: Path, late: bool, changes: list[dict[str, Any]],
-            now: Any) -> Submission:
+            now: Any, seen: int) -> Submission:
     with ledger.transaction():
+        # Under the write lock: if another window or program wrote while the files were made, the
+        # month would be locked with data that is not what was signed.
+        if _last_change(ledger) != seen:
+            raise RefusedError("生成报送文件期间台账被修改了（另一个窗口或程序在写入），本次没有报送，"
+                               "以免锁定的数据与签名的文件不一致。请重新生成报送文件。")
         fields: dict[str, Any] = {
             "status": SubmissionStatus.SUBMITTED, "signer": people.filled_by, "reviewer": people.reviewed_by,
             "head": people.head, "files": files, "manifest_sha256": manifest_sha, "folder": str(folder),
