@@ -106,3 +106,13 @@ def test_a_write_by_another_window_during_export_locks_nothing(keyed: Ledger, tm
     monkeypatch.undo()
     assert export(keyed, "2026-10", out).folder.is_dir() and keyed.is_month_locked("2026-10")
 
+
+def test_a_month_that_has_not_come_cannot_be_submitted(keyed: Ledger, tmp_path: Path) -> None:
+    from desk.core.errors import RefusedError
+
+    assert str(keyed.today())[:7] == "2026-11"
+    for month in ("2026-12", "3000-01"):
+        with pytest.raises(RefusedError, match="还没有到"):
+            export(keyed, month, tmp_path / "out")
+    assert not keyed.is_month_locked("2026-12") and keyed.count("submissions") == 0
+    assert export(keyed, "2026-11", tmp_path / "out").folder.is_dir()  # the month itself (盘锦: by the 20th)

@@ -127,6 +127,8 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
         timings[name] = round(now - clock, 4)
         clock = now
 
+    if month > Month.of(ledger.today()):
+        raise RefusedError(f"{month.label}还没有到，不能报送（报送后这个月的数据会被锁定）")
     seen = _last_change(ledger)
     state = status(ledger, month)
     if state.locked:
