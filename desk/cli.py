@@ -36,6 +36,8 @@ COMMAND_MODULES = [
 
 EXIT_USAGE = 2
 EXIT_BUG = 70
+# Years a command accepts: the ledger stores 1000–2999, and a month's neighbours must exist too.
+FIRST_YEAR, LAST_YEAR = 1901, 2998
 
 # argparse's own words, in Chinese (argparse looks them up through gettext).
 _ARGPARSE_ZH = {
@@ -82,9 +84,21 @@ def month_argument(text: str) -> str:
     from desk.core.periods import Month
 
     try:
-        return str(Month.parse(text))
+        month = Month.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    year_argument(str(month.year))
+    return str(month)
+
+
+def year_argument(text: str) -> int:
+    try:
+        year = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是年份，应写成四位数字，例如 2026") from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"年份 {year} 超出范围（{FIRST_YEAR}–{LAST_YEAR}）")
+    return year
 
 
 def print_json(data: Any) -> None:
@@ -125,7 +139,7 @@ def build_parser() -> Parser:
         prog="desk",
         description="项目台账 Desk：招商引资与项目建设台账。不带参数运行时打开窗口。",
     )
-    parser.add_argument("--version", action="version", version=f"Desk {__version__}")
+    parser.add_argument("--version", action="version", version=f"Desk {__version__}", help="显示版本号并退出")
     ledger_argument(parser, required=False)
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
     for name in COMMAND_MODULES:
