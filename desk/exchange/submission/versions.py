@@ -26,10 +26,6 @@ from desk.store.ledger import Ledger
 NOT_DATA = ("submission", "settings", "identity", "known_cert", "ledger")
 MAX_VALUE = 60
 BOOKKEEPING = {"updated_by", "updated_at", "created_at"}  # who/when, not what the report says
-# Personal contact details (个人信息): the change list goes to the district, so they are masked
-# there as in every other export.
-MASKED = {"phone": contacts.mask_phone, "contact_phone": contacts.mask_phone, "email": contacts.mask_email,
-          "wechat": contacts.mask_wechat}
 
 
 @dataclass(frozen=True)
@@ -121,11 +117,6 @@ def _short(value: Any) -> str:
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
-def _shown(field_name: str, value: Any) -> Any:
-    mask = MASKED.get(field_name)
-    return mask(value) if mask is not None and isinstance(value, str) else value
-
-
 def changes_since(ledger: Ledger, previous: Submission) -> list[dict[str, Any]]:
     """What changed in the ledger's data after ``previous`` was signed, oldest first."""
     after = _submit_entry_id(ledger, previous.id or 0)
@@ -151,7 +142,9 @@ def changes_since(ledger: Ledger, previous: Submission) -> list[dict[str, Any]]:
         changes = json.loads(changes_json or "{}")
         what = summary
         if action == "update" and changes:
-            parts = [f"{field_label(k)}：{_short(_shown(k, v[0]))} → {_short(_shown(k, v[1]))}"
+            # contact details are personal information: masked, as in every list and export
+            shown = contacts.mask_field
+            parts = [f"{field_label(k)}：{_short(shown(k, v[0]))} → {_short(shown(k, v[1]))}"
                      for k, v in changes.items() if isinstance(v, list) and len(v) == 2 and k not in BOOKKEEPING]
             what = f"{summary}：" + "；".join(parts)
         result.append({"at": at, "clerk": clerk, "action": action, "entity": entity, "entity_id": entity_id,
