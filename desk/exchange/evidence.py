@@ -86,11 +86,13 @@ def attach_bytes(
     summary = f"项目“{project.name}”{Month.parse(month).label}新增附件“{filename}”"
     if check.warnings:
         summary += "；提醒：" + "；".join(check.warnings)
-    attachment = ledger.attachments.attach(
-        Attachment(project_id=project_id, month=month, kind=check.kind, filename=filename, sha256=check.sha256,
-                   size=check.size, mime=check.mime, taken_at=check.taken_at, note=note),
-        data, summary=summary,
-    )
+    with ledger.transaction():
+        ledger.months.check_unlocked(month)  # again under the write lock: another window may have just submitted
+        attachment = ledger.attachments.attach(
+            Attachment(project_id=project_id, month=month, kind=check.kind, filename=filename, sha256=check.sha256,
+                       size=check.size, mime=check.mime, taken_at=check.taken_at, note=note),
+            data, summary=summary,
+        )
     return AttachOutcome(check, attachment)
 
 

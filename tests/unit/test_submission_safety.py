@@ -116,3 +116,26 @@ def test_a_month_that_has_not_come_cannot_be_submitted(keyed: Ledger, tmp_path: 
             export(keyed, month, tmp_path / "out")
     assert not keyed.is_month_locked("2026-12") and keyed.count("submissions") == 0
     assert export(keyed, "2026-11", tmp_path / "out").folder.is_dir()  # the month itself (盘锦: by the 20th)
+
+
+def test_the_lock_is_read_under_the_write_lock(keyed: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read before BEGIN IMMEDIATE, "not locked" could be stale by the time the write lock is
+    # ours (another window's submission committing in between): the month would be written
+    # after it was signed.
+    from desk.exchange.evidence import attach_bytes
+
+    inside: list[bool] = []
+    real = keyed.is_month_locked
+
+    def is_month_locked(month: str) -> bool:
+        inside.append(keyed.conn.in_transaction)
+        return real(month)
+
+    monkeypatch.setattr(keyed, "is_month_locked", is_month_locked)
+    record = keyed.months.of_month("2026-10")[0]
+    for action in (lambda: keyed.months.save(dataclasses.replace(record, progress="主体完工")),
+                   lambda: attach_bytes(keyed, record.project_id, "2026-10", "现场.pdf", b"%PDF-1.4 x"),
+                   lambda: keyed.months.delete(record.id)):  # type: ignore[arg-type]
+        inside.clear()
+        action()
+        assert inside and inside[-1] is True
