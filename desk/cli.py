@@ -13,6 +13,7 @@ import argparse
 import importlib
 import json
 import os
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -173,6 +174,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("已取消\n")
         return 130
+    except sqlite3.Error as exc:
+        # the ledger failed under a read (a damaged page, a pulled USB stick): the environment's
+        # fault, told plainly; anything else sqlite says is a bug, reported as one below
+        from desk.store.errors import from_sqlite
+
+        env = from_sqlite(exc, getattr(args, "ledger", None) or "")
+        if env is None:
+            return _bug()
+        sys.stderr.write(f"错误：{env.message}\n")
+        return env.exit_code
     except BrokenPipeError:
         # The reader went away (`desk projects … | head`): stop quietly, as Unix tools do.
         try:
@@ -181,9 +192,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return 0
     except Exception:  # a bug: say so plainly, keep the details for support
-        sys.stderr.write("程序内部错误（这是 Desk 的缺陷，请把下面的信息发给技术支持）：\n")
-        traceback.print_exc()
-        return EXIT_BUG
+        return _bug()
+
+
+def _bug() -> int:
+    sys.stderr.write("程序内部错误（这是 Desk 的缺陷，请把下面的信息发给技术支持）：\n")
+    traceback.print_exc()
+    return EXIT_BUG
 
 
 if __name__ == "__main__":
