@@ -252,3 +252,28 @@ def test_a_known_units_key_cannot_sign_in_another_units_name(copy: Path, signed:
     known = [KnownCert("海州区", identity.pem(key.cert), identity.fingerprint(key.cert))]
     problems = failed(copy, known=known)
     assert "签名证书是已导入的“海州区”的证书，却以“韩家店镇”的名义报送" in problems["signer"]
+
+
+def test_zips_that_cannot_be_opened_are_explained_not_crashed_on(copy: Path, tmp_path: Path) -> None:
+    import struct
+
+    plain = tmp_path / "plain.zip"
+    with zipfile.ZipFile(plain, "w") as zf:
+        for path in copy.iterdir():
+            zf.writestr(f"{copy.name}/{path.name}", path.read_bytes())
+    data = plain.read_bytes()
+    end = data.rfind(b"PK\x05\x06")
+    central = struct.unpack("<I", data[end + 16:end + 20])[0]  # the first entry's central header
+    encrypted = bytearray(data)
+    encrypted[6] |= 1  # the "encrypted" flag, in the local and the central header
+    encrypted[central + 8] |= 1
+    exotic = bytearray(data)
+    exotic[8:10] = exotic[central + 10:central + 12] = struct.pack("<H", 99)  # AES, as WinZip writes it
+    for name, body in (("encrypted.zip", encrypted), ("exotic.zip", exotic)):
+        (tmp_path / name).write_bytes(bytes(body))
+        assert "加了密码或用了不支持的压缩方式" in failed(tmp_path / name)["folder"]
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w") as zf:
+        for n in range(1001):
+            zf.writestr(f"x/{n}.txt", "")
+    assert "不是报送文件" in failed(many)["folder"]

@@ -19,6 +19,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,6 +36,7 @@ from desk.exchange.submission.identity import CertificateError, CertInfo, cert_i
 from desk.exchange.submission.signing import verify_bytes
 
 MAX_UNZIPPED = 512 * 1024 * 1024
+MAX_MEMBERS = 1000  # a submission holds five files; a zip of millions would fill the disk with empties
 
 # check key → what the clerk sees in the list
 CHECKS: dict[str, str] = {
@@ -105,6 +107,8 @@ def _extract(archive: Path, into: Path) -> Path:
     try:
         with zipfile.ZipFile(archive) as zf:
             infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise ValueError(f"压缩包中有 {len(infos)} 个文件，不是报送文件")
             if sum(i.file_size for i in infos) > MAX_UNZIPPED:
                 raise ValueError("压缩包解压后过大")
             for info in infos:
@@ -112,8 +116,10 @@ def _extract(archive: Path, into: Path) -> Path:
                 if name.is_absolute() or ".." in name.parts or ":" in info.filename:
                     raise ValueError(f"压缩包中有不安全的路径：{info.filename}")
             zf.extractall(into)
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error) as exc:
         raise _Stop(f"无法打开压缩包：{exc}") from None
+    except (RuntimeError, NotImplementedError):  # what zipfile says of encrypted or exotic entries
+        raise _Stop("无法打开压缩包：压缩包加了密码或用了不支持的压缩方式，请解压后选择报送文件夹") from None
     return into
 
 
