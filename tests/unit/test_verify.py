@@ -277,3 +277,12 @@ def test_zips_that_cannot_be_opened_are_explained_not_crashed_on(copy: Path, tmp
         for n in range(1001):
             zf.writestr(f"x/{n}.txt", "")
     assert "不是报送文件" in failed(many)["folder"]
+
+
+def test_a_folder_renamed_to_another_month_is_pointed_out(signed: dict[str, Path], tmp_path: Path) -> None:
+    # September's genuine submission sent as October's: the signature is fine, the name is not signed
+    renamed = copy_folder(signed["september"], tmp_path / signed["october"].name)
+    report = verify(renamed)
+    assert report.valid and report.manifest is not None and report.manifest["period"] == "2026-09"
+    assert any("名称写的是2026年10月，但签名的报送内容是2026年9月的" in w for w in report.warnings)
+    assert not any("名称写的是" in w for w in verify(signed["october"]).warnings)

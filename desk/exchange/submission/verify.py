@@ -16,6 +16,7 @@ Valid only if all of these hold, each failure named in Chinese:
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import zipfile
@@ -123,6 +124,9 @@ def _extract(archive: Path, into: Path) -> Path:
     return into
 
 
+_PERIOD_RE = re.compile(r"(\d{4})年(\d{1,2})月")
+
+
 class _Stop(Exception):
     """A check failed in a way that makes the later ones meaningless."""
 
@@ -205,6 +209,15 @@ def _check_all(report: Report, folder: Path, root: Path, trusted: Sequence[x509.
         report.checks.append(Check("manifest_signature", False, "清单中记录的签名证书与附带的证书不一致"))
     else:
         report.checks.append(Check("manifest_signature", True, f"由“{report.signer.common_name}”的密钥签名"))
+
+    # The names of the folder and the zip are not signed: one renamed (September's sent as
+    # October's) still verifies, so say which month the signed content is.
+    signed_period = str(manifest.get("period_label", ""))
+    for name in dict.fromkeys((report.path.name, folder.name)):
+        named = {f"{y}年{int(m)}月" for y, m in _PERIOD_RE.findall(name)}
+        if named and signed_period not in named:
+            report.warnings.append(f"“{name}”的名称写的是{'、'.join(sorted(named))}，"
+                                   f"但签名的报送内容是{signed_period}的")
 
     # 3. who signed
     owners: list[str] = []
