@@ -139,3 +139,16 @@ def test_the_lock_is_read_under_the_write_lock(keyed: Ledger, monkeypatch: pytes
         inside.clear()
         action()
         assert inside and inside[-1] is True
+
+
+def test_evidence_of_a_submitted_month_cannot_be_removed_by_any_path(keyed: Ledger, tmp_path: Path) -> None:
+    from desk.core.errors import RefusedError
+    from desk.exchange.evidence import attach_bytes
+
+    record = keyed.months.of_month("2026-10")[0]
+    attach_bytes(keyed, record.project_id, "2026-10", "开槽现场.pdf", b"%PDF-1.4 site")
+    (attachment,) = keyed.attachments.of_project(record.project_id, "2026-10")
+    export(keyed, "2026-10", tmp_path)
+    with pytest.raises(RefusedError, match="已报送"):
+        keyed.attachments.delete(attachment.id)  # type: ignore[arg-type]
+    assert keyed.attachments.of_project(record.project_id, "2026-10") == [attachment]
