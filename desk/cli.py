@@ -13,6 +13,7 @@ import argparse
 import importlib
 import json
 import os
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -36,6 +37,8 @@ COMMAND_MODULES = [
 
 EXIT_USAGE = 2
 EXIT_BUG = 70
+# Years a command accepts: the ledger stores 1000–2999, and a month's neighbours must exist too.
+FIRST_YEAR, LAST_YEAR = 1901, 2998
 
 # argparse's own words, in Chinese (argparse looks them up through gettext).
 _ARGPARSE_ZH = {
@@ -82,9 +85,21 @@ def month_argument(text: str) -> str:
     from desk.core.periods import Month
 
     try:
-        return str(Month.parse(text))
+        month = Month.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    year_argument(str(month.year))
+    return str(month)
+
+
+def year_argument(text: str) -> int:
+    try:
+        year = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是年份，应写成四位数字，例如 2026") from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"年份 {year} 超出范围（{FIRST_YEAR}–{LAST_YEAR}）")
+    return year
 
 
 def print_json(data: Any) -> None:
@@ -125,7 +140,7 @@ def build_parser() -> Parser:
         prog="desk",
         description="项目台账 Desk：招商引资与项目建设台账。不带参数运行时打开窗口。",
     )
-    parser.add_argument("--version", action="version", version=f"Desk {__version__}")
+    parser.add_argument("--version", action="version", version=f"Desk {__version__}", help="显示版本号并退出")
     ledger_argument(parser, required=False)
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
     for name in COMMAND_MODULES:
@@ -171,6 +186,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("已取消\n")
         return 130
+    except sqlite3.Error as exc:
+        # the ledger failed under a read (a damaged page, a pulled USB stick): the environment's
+        # fault, told plainly; anything else sqlite says is a bug, reported as one below
+        from desk.store.errors import from_sqlite
+
+        env = from_sqlite(exc, getattr(args, "ledger", None) or "")
+        if env is None:
+            return _bug()
+        sys.stderr.write(f"错误：{env.message}\n")
+        return env.exit_code
     except BrokenPipeError:
         # The reader went away (`desk projects … | head`): stop quietly, as Unix tools do.
         try:
@@ -179,9 +204,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return 0
     except Exception:  # a bug: say so plainly, keep the details for support
-        sys.stderr.write("程序内部错误（这是 Desk 的缺陷，请把下面的信息发给技术支持）：\n")
-        traceback.print_exc()
-        return EXIT_BUG
+        return _bug()
+
+
+def _bug() -> int:
+    sys.stderr.write("程序内部错误（这是 Desk 的缺陷，请把下面的信息发给技术支持）：\n")
+    traceback.print_exc()
+    return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desk.cli import ledger_argument, month_argument, open_ledger, print_json, today
+from desk.cli import ledger_argument, month_argument, open_ledger, print_json, today, year_argument
 from desk.core.errors import DeskError
 from desk.core.periods import Month
 from desk.core.problems import due_state, due_text
@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     ledger_argument(parser)
-    parser.add_argument("--year", type=int, metavar="YYYY", help="年度（默认今年）")
+    parser.add_argument("--year", type=year_argument, metavar="YYYY", help="年度（默认今年）")
     parser.add_argument("--month", type=month_argument, metavar="YYYY-MM",
                         help="统计截至的月份（默认最近填报的月份）")
 

@@ -258,6 +258,16 @@ def mask_contacts(phone: str, email: str, wechat: str, sep: str = "；") -> str:
     return sep.join(parts)
 
 
+# The fields (of leads and projects) that hold contact details, each with its mask.
+MASKS = {"phone": mask_phone, "contact_phone": mask_phone, "email": mask_email, "wechat": mask_wechat}
+
+
+def mask_field(name: str, value: object) -> object:
+    """``value`` masked when field ``name`` holds contact details; anything else as it is."""
+    mask = MASKS.get(name)
+    return mask(value) if mask is not None and isinstance(value, str) else value
+
+
 def full_contacts(phone: str, email: str, wechat: str, sep: str = "；") -> str:
     parts = [p for p in (phone, email) if p]
     if wechat:

@@ -18,6 +18,7 @@ from desk.core.evidence import MAX_FILE_BYTES, SameFile, evidence_warnings
 from desk.core.glossary import AttachmentKind
 from desk.core.models import Attachment
 from desk.core.periods import Month
+from desk.exchange import atomic
 from desk.exchange.photos import classify
 from desk.store.ledger import Ledger
 
@@ -85,11 +86,13 @@ def attach_bytes(
     summary = f"项目“{project.name}”{Month.parse(month).label}新增附件“{filename}”"
     if check.warnings:
         summary += "；提醒：" + "；".join(check.warnings)
-    attachment = ledger.attachments.attach(
-        Attachment(project_id=project_id, month=month, kind=check.kind, filename=filename, sha256=check.sha256,
-                   size=check.size, mime=check.mime, taken_at=check.taken_at, note=note),
-        data, summary=summary,
-    )
+    with ledger.transaction():
+        ledger.months.check_unlocked(month)  # again under the write lock: another window may have just submitted
+        attachment = ledger.attachments.attach(
+            Attachment(project_id=project_id, month=month, kind=check.kind, filename=filename, sha256=check.sha256,
+                       size=check.size, mime=check.mime, taken_at=check.taken_at, note=note),
+            data, summary=summary,
+        )
     return AttachOutcome(check, attachment)
 
 
@@ -121,7 +124,7 @@ def save_copy(ledger: Ledger, attachment_id: int, target: Path) -> Path:
     """Write an attached file out (另存为), e.g. to show an inspector."""
     target = Path(target)
     try:
-        target.write_bytes(ledger.attachments.data(attachment_id))
+        atomic.write_bytes(target, ledger.attachments.data(attachment_id))
     except OSError as exc:
         raise DeskError(f"无法保存到 {target}（{exc.strerror or exc}）") from None
     return target

@@ -21,6 +21,7 @@ from desk.core.models import Lead
 from desk.core.money import tidy
 from desk.core.periods import Month
 from desk.core.teams import TeamMonth
+from desk.exchange import atomic
 from desk.exchange.forms import COUNT, DATE, Book, Column, Form, Row, Signatures, Table, fonts, write_pdf, write_xlsx
 
 if TYPE_CHECKING:
@@ -142,15 +143,27 @@ def write_team_report(
     font, _note = fonts.resolve_or_bundled(ledger.setting(fonts.SETTING))
     stem = file_stem(team_month, full)
     paths = [out / f"{stem}.xlsx", out / f"{stem}.pdf"]
+    # Both files appear complete and together, and only with their entry in the audit log: a
+    # workbook beside an older PDF, or a file with contacts the log does not know of, is worse
+    # than no file.
+    placed: list[Path] = []
     try:
-        write_xlsx(book, paths[0], font=font)
-        write_pdf(book, paths[1], font=font)
-    except PermissionError:
-        raise DeskError(f"无法写入 {out}：文件可能正在 Excel 或 WPS 中打开，请关闭后重试") from None
-    except OSError as exc:
-        raise DeskError(f"无法写入 {out}：{exc}") from None
-    ledger.leads.record_export(
-        f"{team_month.team.name}{team_month.month.label}招商工作情况", str(paths[1].parent),
-        [v.id for v in team_month.visits if v.id is not None], full, entity="team", entity_id=team_id,
-    )
+        with atomic.replacing(paths[0]) as xlsx:
+            with atomic.replacing(paths[1]) as pdf:
+                write_xlsx(book, xlsx, font=font)
+                write_pdf(book, pdf, font=font)
+            placed.append(paths[1])
+        placed.append(paths[0])
+        ledger.leads.record_export(
+            f"{team_month.team.name}{team_month.month.label}招商工作情况", str(paths[1].parent),
+            [v.id for v in team_month.visits if v.id is not None], full, entity="team", entity_id=team_id,
+        )
+    except BaseException as exc:
+        for path in placed:
+            path.unlink(missing_ok=True)
+        if isinstance(exc, PermissionError):
+            raise DeskError(f"无法写入 {out}：文件可能正在 Excel 或 WPS 中打开，请关闭后重试") from None
+        if isinstance(exc, OSError):
+            raise DeskError(f"无法写入 {out}：{exc}") from None
+        raise
     return paths

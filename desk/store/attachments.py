@@ -48,6 +48,7 @@ class AttachmentRepo(Repo[Attachment]):
     def delete(self, id: int, *, summary: str | None = None) -> None:
         with self.ledger.transaction():
             att = self.get(id)
+            self.ledger.months.check_unlocked(att.month)  # evidence of a submitted month is part of it
             super().delete(id, summary=summary)
             self.conn.execute(
                 "DELETE FROM blobs WHERE sha256 = ? AND NOT EXISTS"

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from desk import paths
 from desk.store import db as dbfile
+from desk.store.errors import LedgerError
 
 KEEP = 20
+MAX_TAG = 40  # characters of the reason kept in the file name (file systems allow 255 bytes)
 _SAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 
 
@@ -28,8 +30,9 @@ class BackupFile:
     size: int
 
 
-def _name(ledger_path: Path, reason: str, when: datetime) -> str:
-    tag = _SAFE.sub("-", reason).strip("-") or "backup"
+def _name(ledger_path: Path, reason: str, when: datetime, n: int = 1) -> str:
+    tag = _SAFE.sub("-", reason).strip("-")[:MAX_TAG].strip("-") or "backup"
+    tag += f"-{n}" if n > 1 else ""
     return f"{ledger_path.stem}-{when:%Y%m%d-%H%M%S}-{tag}{ledger_path.suffix or '.desk'}"
 
 
@@ -45,11 +48,21 @@ def take(
     when = when or datetime.now()
     target = folder / _name(ledger_path, reason, when)
     n = 1
-    while target.exists():
-        n += 1
-        target = folder / _name(ledger_path, f"{reason}-{n}", when)
-    dbfile.backup_to(conn, target)
-    rotate(ledger_path, folder)
+    try:
+        while target.exists():
+            n += 1
+            target = folder / _name(ledger_path, reason, when, n)
+        dbfile.backup_to(conn, target)
+    except (OSError, sqlite3.Error) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise LedgerError(
+            f"备份没有完成（台账本身没有改动）：无法写入 {target}\n{why}\n"
+            "请检查台账旁的 backups 文件夹是否可写、磁盘是否已满。"
+        ) from exc
+    try:
+        rotate(ledger_path, folder)
+    except OSError:
+        pass  # an old backup that cannot be removed now is removed next time
     return target
 
 

@@ -20,6 +20,7 @@ from desk.store.errors import (
     LedgerReadOnly,
     NotALedger,
     from_sqlite,
+    restore_hint,
 )
 
 DESK_APP_ID = 0x4445534B  # "DESK"
@@ -59,11 +60,11 @@ def check_file(path: Path) -> str:
         struct.unpack(">I", header[92:96])[0],
     )
     if page_size < 512 or page_size & (page_size - 1):
-        raise LedgerCorrupt(f"台账文件已损坏（文件头无效）：{path}\n请从备份恢复。")
+        raise LedgerCorrupt(f"台账文件已损坏（文件头无效）：{path}\n{restore_hint(path)}")
     if valid_for == change_counter and page_count and size < page_count * page_size:
         raise LedgerCorrupt(
             f"台账文件不完整（可能复制中断或磁盘出错）：{path}\n"
-            f"应有 {page_count * page_size} 字节，实际只有 {size} 字节。请从备份恢复。"
+            f"应有 {page_count * page_size} 字节，实际只有 {size} 字节。{restore_hint(path)}"
         )
     return "sqlite"
 
@@ -127,11 +128,15 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
     """Copy the live database to ``target`` with SQLite's backup API (never a file copy)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    dest = sqlite3.connect(str(partial))
     try:
-        conn.backup(dest)
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
-    os.replace(partial, target)
+        dest = sqlite3.connect(str(partial))
+        try:
+            conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return target

@@ -49,6 +49,14 @@ class MigrationFailed(LedgerError):
     exit_code = 18
 
 
+def restore_hint(path: Path | str) -> str:
+    """Where the clerk finds a good copy (there is no restore command: a backup opens directly)."""
+    from desk.paths import backups_dir
+
+    return (f"请从备份恢复：备份在 {backups_dir(Path(path))} 文件夹中，"
+            "每个备份都是完整的台账，可以直接用 Desk 打开，核对无误后复制到原位置使用。")
+
+
 def from_sqlite(exc: sqlite3.Error, path: Path | str) -> LedgerError | None:
     """The clerk-facing error for an environmental SQLite failure, or ``None`` for a bug."""
     text = str(exc).lower()
@@ -62,9 +70,7 @@ def from_sqlite(exc: sqlite3.Error, path: Path | str) -> LedgerError | None:
     if "disk is full" in text or "database or disk is full" in text:
         return DiskFull(f"磁盘空间已满，修改没有保存：{name}\n请清理磁盘后重试，台账保持原样。")
     if "malformed" in text or "corrupt" in text:
-        return LedgerCorrupt(
-            f"台账文件已损坏：{name}\n请从 backups 文件夹中的备份恢复（菜单：文件 → 从备份恢复）。"
-        )
+        return LedgerCorrupt(f"台账文件已损坏：{name}\n{restore_hint(path)}")
     if "not a database" in text or "file is encrypted" in text:
         return NotALedger(f"这个文件不是 Desk 台账：{name}")
     if "unable to open" in text or "cannot open" in text:

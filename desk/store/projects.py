@@ -315,9 +315,10 @@ class MonthRepo(Repo[ProjectMonth]):
     def save(self, record: ProjectMonth, *, summary: str | None = None) -> ProjectMonth:
         """Insert or replace the record for (project, month)."""
         self.validate(record)
-        self.check_unlocked(record.month)
         record = dataclasses.replace(record, updated_by=self.ledger.clerk)
         with self.ledger.transaction():
+            # under the write lock: a submission committed by another window a moment ago counts
+            self.check_unlocked(record.month)
             existing = self.get_for(record.project_id, record.month)
             if existing is None:
                 return self.add(dataclasses.replace(record, id=None), summary=summary)
@@ -335,8 +336,9 @@ class MonthRepo(Repo[ProjectMonth]):
         return changed
 
     def delete(self, id: int, *, summary: str | None = None) -> None:
-        self.check_unlocked(self.get(id).month)
-        super().delete(id, summary=summary)
+        with self.ledger.transaction():
+            self.check_unlocked(self.get(id).month)
+            super().delete(id, summary=summary)
 
 
 class ApprovalRepo(Repo[Approval]):

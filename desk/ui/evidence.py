@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.core.errors import DeskError
 from desk.core.glossary import AttachmentKind
 from desk.core.models import Attachment
 from desk.core.periods import Month
@@ -193,7 +194,11 @@ class EvidenceWidget(QWidget):
             return
         target, _ = QFileDialog.getSaveFileName(self, "另存为", attachment.filename)
         if target:
-            save_copy(self.ledger, attachment.id, Path(target))
+            try:
+                save_copy(self.ledger, attachment.id, Path(target))
+            except DeskError as exc:  # a slot must not let it escape: the clerk would see nothing
+                self.message.setText(exc.message)
+                return
             self.message.setText(f"已保存到 {target}")
 
     # ---------------------------------------------------------------- internals

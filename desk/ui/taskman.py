@@ -17,6 +17,7 @@ changes the ledger, ``TaskManager.changed`` is emitted so that views refresh.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import traceback
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desk.core.errors import DeskError
+from desk.store.errors import from_sqlite
 from desk.store.ledger import Ledger
 
 T = TypeVar("T")
@@ -98,7 +100,13 @@ class TaskManager(QObject):
             raise RuntimeError("the window is closing; no new ledger tasks")
 
         def work() -> T:
-            return fn(self._worker_ledger(), progress)
+            try:
+                return fn(self._worker_ledger(), progress)
+            except sqlite3.Error as exc:  # a damaged page, a pulled USB stick: said plainly, not as a bug
+                env = from_sqlite(exc, self.ledger_path)
+                if env is None:
+                    raise
+                raise env from exc
 
         self._pending += 1
         if self._pending == 1:

@@ -103,3 +103,18 @@ def test_overlapping_ops_with_progress_each_finish(qtbot, host: QWidget) -> None
     gate.set()
     qtbot.waitUntil(lambda: len(done) == 2, timeout=5000)
     assert done == ["甲", "乙"]
+
+
+def test_an_op_on_a_damaged_ledger_says_so_plainly(qtbot, host: QWidget, demo: Ledger, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # the "internal error" box
+
+    def read(ledger: Ledger) -> None:
+        raise sqlite3.DatabaseError("database disk image is malformed")  # what a damaged page gives
+
+    Op(host, read, changes=False).run_in_background()
+    qtbot.waitUntil(lambda: bool(shown))
+    assert shown[0].startswith("台账文件已损坏") and "backups" in shown[0]

@@ -226,3 +226,13 @@ def test_a_failure_while_writing_rolls_everything_back(tmp_path: Path, demo: Led
     result = apply_import(demo, loaded.table, mapping, ImportSource.of(path, loaded.sha256))
     assert (result.created, result.updated) == (1, 1)
     assert demo.projects.get(existing.id).note == "导入时补充的备注"
+
+
+def test_a_dry_run_of_leads_masks_their_contact_details(empty_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the dry run's listing goes to whoever runs the command (a script, the IT person): contact
+    # details are personal information and are masked there as in every list
+    code, result = run_json(capsys, "import", str(IMPORT / "招商线索.xlsx"), "--ledger", str(empty_path), "--dry-run")
+    assert code == 0
+    listed = json.dumps(result["changes"], ensure_ascii=False)
+    assert "电话：（空） → 138****1234" in listed
+    assert "138 0000" not in listed and "1380000" not in listed and "0411-****6666" in listed

@@ -190,3 +190,99 @@ def test_the_receiver_checks_against_the_certificates_it_imported(signed: dict[s
     assert "已导入“海州区”的证书" in capsys.readouterr().out
     assert main(["verify", str(signed["october"]), "--ledger", str(receiver), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["warnings"] == []
+
+
+def test_a_workbook_that_would_exhaust_memory_is_refused_not_loaded(copy: Path) -> None:
+    # A 5 KB workbook naming a cell at XFD1048576 makes calamine allocate for 17 billion cells and
+    # abort the whole program: the receiver's Desk must say so instead of dying. In a subprocess
+    # with bounded memory, so that the old behaviour fails the test rather than the test run.
+    import sys
+
+    pytest.importorskip("resource")  # POSIX: bounds the child's memory
+    xlsx = the(copy, ".xlsx")
+    wb = openpyxl.load_workbook(xlsx)
+    wb.worksheets[0]["XFD1048576"] = "x"
+    wb.save(xlsx)
+    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30));"
+              "from desk.cli import main; sys.exit(main(sys.argv[1:]))")
+    result = subprocess.run([sys.executable, "-c", script, "verify", str(copy), "--json"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 3, result.stderr[-500:]
+    out = json.loads(result.stdout)
+    problem = next(c["detail"] for c in out["checks"] if c["name"] == "workbook")
+    assert "不能安全读取" in problem and "数据范围异常（1048576 行 × 16384 列）" in problem
+
+
+def test_an_unsigned_file_added_to_the_submission_is_rejected(copy: Path, tmp_path: Path) -> None:
+    (copy / "更正说明.pdf").write_bytes(b"%PDF-1.4 not signed by the unit")
+    problems = failed(copy)
+    assert set(problems) == {"files"} and "另有未签名的文件：更正说明.pdf" in problems["files"]
+    (copy / "更正说明.pdf").unlink()
+    # what Windows, macOS and an open Excel leave behind is not part of the submission
+    for clutter in ("Thumbs.db", "desktop.ini", ".DS_Store", f"~${the(copy, '.xlsx').name}"):
+        (copy / clutter).write_bytes(b"x")
+    assert verify(copy).valid
+    archive = tmp_path / "sub.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in copy.iterdir():
+            zf.write(path, f"{copy.name}/{path.name}")
+        zf.writestr("说明.txt", "beside the folder, inside what was sent")
+        zf.writestr(f"__MACOSX/{copy.name}/._manifest.json", "x")
+    assert "另有未签名的文件：说明.txt" in failed(archive)["files"]
+
+
+def test_a_known_units_key_cannot_sign_in_another_units_name(copy: Path, signed: dict[str, Path],
+                                                              demo_master: Path, tmp_path: Path) -> None:
+    # 海州区's own key signs a manifest claiming to come from 韩家店镇, whose certificate the
+    # receiver has not imported: the receiver knows this key as 海州区's, so it is refused.
+    from desk.core.models import KnownCert
+
+    ledger = Ledger.open(copy_ledger(demo_master, tmp_path / "unit.desk"))
+    ledger.clock = fixed_clock
+    identity.create_identity(ledger, "passphrase")
+    key = identity.signing_key(ledger, "passphrase")
+    ledger.close()
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["unit"], manifest["unit_full_name"] = "韩家店镇", "阜新市海州区韩家店镇"
+    manifest["signer"]["fingerprint_sha256"] = identity.fingerprint(key.cert)
+    body = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    (copy / "manifest.json").write_bytes(body)
+    (copy / "manifest.sig").write_bytes(sign_bytes(body, key))
+    (copy / "signer.pem").write_text(identity.pem(key.cert), encoding="ascii")
+    known = [KnownCert("海州区", identity.pem(key.cert), identity.fingerprint(key.cert))]
+    problems = failed(copy, known=known)
+    assert "签名证书是已导入的“海州区”的证书，却以“韩家店镇”的名义报送" in problems["signer"]
+
+
+def test_zips_that_cannot_be_opened_are_explained_not_crashed_on(copy: Path, tmp_path: Path) -> None:
+    import struct
+
+    plain = tmp_path / "plain.zip"
+    with zipfile.ZipFile(plain, "w") as zf:
+        for path in copy.iterdir():
+            zf.writestr(f"{copy.name}/{path.name}", path.read_bytes())
+    data = plain.read_bytes()
+    end = data.rfind(b"PK\x05\x06")
+    central = struct.unpack("<I", data[end + 16:end + 20])[0]  # the first entry's central header
+    encrypted = bytearray(data)
+    encrypted[6] |= 1  # the "encrypted" flag, in the local and the central header
+    encrypted[central + 8] |= 1
+    exotic = bytearray(data)
+    exotic[8:10] = exotic[central + 10:central + 12] = struct.pack("<H", 99)  # AES, as WinZip writes it
+    for name, body in (("encrypted.zip", encrypted), ("exotic.zip", exotic)):
+        (tmp_path / name).write_bytes(bytes(body))
+        assert "加了密码或用了不支持的压缩方式" in failed(tmp_path / name)["folder"]
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w") as zf:
+        for n in range(1001):
+            zf.writestr(f"x/{n}.txt", "")
+    assert "不是报送文件" in failed(many)["folder"]
+
+
+def test_a_folder_renamed_to_another_month_is_pointed_out(signed: dict[str, Path], tmp_path: Path) -> None:
+    # September's genuine submission sent as October's: the signature is fine, the name is not signed
+    renamed = copy_folder(signed["september"], tmp_path / signed["october"].name)
+    report = verify(renamed)
+    assert report.valid and report.manifest is not None and report.manifest["period"] == "2026-09"
+    assert any("名称写的是2026年10月，但签名的报送内容是2026年9月的" in w for w in report.warnings)
+    assert not any("名称写的是" in w for w in verify(signed["october"]).warnings)

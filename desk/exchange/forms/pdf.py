@@ -18,6 +18,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBre
 from reportlab.platypus.flowables import Flowable
 
 from desk import __version__
+from desk.exchange import atomic
 from desk.exchange.forms import fonts
 from desk.exchange.forms.model import Book, Form, Signatures, Table
 from desk.exchange.forms.pdftable import TEXT, FormTable, Metrics, TableLayout, wrap_text
@@ -263,7 +264,9 @@ def write_pdf(book: Book, path: Path | str, *, font: fonts.FontChoice | None = N
     previous = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        doc.build(story, canvasmaker=_numbered_canvas(book, font_name))
+        with atomic.replacing(path) as temp:
+            doc.filename = str(temp)
+            doc.build(story, canvasmaker=_numbered_canvas(book, font_name))
     finally:
         rl_config.useA85 = previous
     return path

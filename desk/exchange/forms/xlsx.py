@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from desk import __version__
+from desk.exchange import atomic
 from desk.exchange.forms import fonts
 from desk.exchange.forms.model import DATE, Book, Cell, Form, RowKind, Table, is_number
 
@@ -473,6 +474,7 @@ def write_xlsx(book: Book, path: Path | str, *, font: fonts.FontChoice | None = 
     wb.properties.description = f"项目台账 Desk {__version__}"
     for form in book.forms:
         _SheetWriter(wb, form, book, font_name).write()
-    wb.save(str(path))
+    with atomic.replacing(path) as temp:
+        wb.save(str(temp))
     return path
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from desk.core import stages
+from desk.core.contacts import mask_field
 from desk.core.glossary import Category, LeadState, field_label
 from desk.core.models import Lead, Project, ProjectMonth
 from desk.core.periods import Month
@@ -387,4 +388,7 @@ def describe_changes(row: PlannedRow) -> list[str]:
         fields += [(name, None, value) for name, value in row.month_values.items()]
     else:
         fields = [(name, old, new) for name, (old, new) in row.changes.items()]
-    return [f"{field_label(name)}：{display_value(old)} → {display_value(new)}" for name, old, new in fields]
+    # contact details are personal information: masked here as in every list (the JSON of a dry
+    # run goes to whoever runs the command)
+    return [f"{field_label(name)}：{display_value(mask_field(name, old))} → {display_value(mask_field(name, new))}"
+            for name, old, new in fields]

@@ -23,6 +23,7 @@ from cryptography.x509.oid import NameOID
 from desk.core.errors import DeskError, RefusedError
 from desk.core.glossary import IdentitySource
 from desk.core.models import Identity, KnownCert
+from desk.exchange import atomic
 from desk.store.ledger import Ledger
 
 MIN_PASSPHRASE = 6
@@ -222,7 +223,7 @@ def export_certificate(ledger: Ledger, path: Path | str) -> Path:
         raise RefusedError("本单位还没有签名证书，请先创建证书")
     path = Path(path)
     try:
-        path.write_text(identity.cert_pem + identity.chain_pem, encoding="ascii")
+        atomic.write_text(path, identity.cert_pem + identity.chain_pem, encoding="ascii")
     except OSError as exc:
         raise DeskError(f"无法写入证书文件 {path}：{exc.strerror or exc}") from None
     return path

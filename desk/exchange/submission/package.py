@@ -26,6 +26,7 @@ from desk.core.errors import DeskError, RefusedError
 from desk.core.glossary import Claim, SubmissionStatus
 from desk.core.models import Submission
 from desk.core.periods import Month
+from desk.exchange import atomic
 from desk.exchange.forms import fonts, write_pdf, write_xlsx
 from desk.exchange.submission import manifest as mf
 from desk.exchange.submission import preflight as pf
@@ -126,6 +127,9 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
         timings[name] = round(now - clock, 4)
         clock = now
 
+    if month > Month.of(ledger.today()):
+        raise RefusedError(f"{month.label}还没有到，不能报送（报送后这个月的数据会被锁定）")
+    seen = _last_change(ledger)
     state = status(ledger, month)
     if state.locked:
         raise RefusedError(f"{month.label}已报送第{state.latest.version}版（数据已锁定）。"  # type: ignore[union-attr]
@@ -175,9 +179,9 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
         report("正在签名…", 4, STEPS)
         signed = sign_pdf(pdf_path.read_bytes(), key, reason=f"{month.label}月报报送（{edition.label}）",
                           location=data.full_unit_name, name=ledger.unit.name)
-        pdf_path.write_bytes(signed)
+        atomic.write_bytes(pdf_path, signed)
         cert_path = work / mf.CERTIFICATE
-        cert_path.write_text(pem(key.cert) + "".join(pem(c) for c in key.chain), encoding="ascii")
+        atomic.write_text(cert_path, pem(key.cert) + "".join(pem(c) for c in key.chain), encoding="ascii")
         cells, sheets = mf.workbook_hashes(xlsx_path)
         files = {p.name: mf.file_sha256(p) for p in (xlsx_path, pdf_path, cert_path)}
         identity = ledger.identity.current()
@@ -186,10 +190,13 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
                              late, info, identity.source.value if identity else "", files, xlsx_path.name,
                              pdf_path.name, cells, sheets, work)
         body = mf.dumps(manifest)
-        (work / mf.MANIFEST).write_bytes(body)
-        (work / mf.SIGNATURE).write_bytes(sign_bytes(body, key))
+        atomic.write_bytes(work / mf.MANIFEST, body)
+        atomic.write_bytes(work / mf.SIGNATURE, sign_bytes(body, key))
         lap("sign_s")
         work.rename(final)
+        # Every file was flushed before the rename, the rename is flushed before the month is
+        # locked: after a power cut the ledger never records a folder that is not on the disk.
+        atomic.sync_folder(out_dir)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -199,7 +206,7 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
             report("正在打包…", 5, STEPS)
             zip_path = _zip(final)
         submission = _record(ledger, state.latest if state.correction_open else None, month, version, people, files,
-                             mf.file_sha256(final / mf.MANIFEST), final, late, changes, now)
+                             mf.file_sha256(final / mf.MANIFEST), final, late, changes, now, seen)
     except BaseException:
         shutil.rmtree(final, ignore_errors=True)
         if zip_path is not None:
@@ -251,18 +258,26 @@ def _manifest(ledger: Ledger, data: Any, month: Month, edition: Edition, people:
 
 def _zip(folder: Path) -> Path:
     target = _unique(folder.with_name(folder.name + ".zip"))
-    partial = target.with_name(f".{target.name}.part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with atomic.replacing(target) as partial, zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(folder.iterdir()):
-            archive.write(path, f"{folder.name}/{path.name}")
-    partial.rename(target)
+            zf.write(path, f"{folder.name}/{path.name}")
     return target
+
+
+def _last_change(ledger: Ledger) -> int:
+    """The newest audit entry: every change to the ledger writes one."""
+    return int(ledger.conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0])
 
 
 def _record(ledger: Ledger, draft: Submission | None, month: Month, version: int, people: People,
             files: dict[str, str], manifest_sha: str, folder: Path, late: bool, changes: list[dict[str, Any]],
-            now: Any) -> Submission:
+            now: Any, seen: int) -> Submission:
     with ledger.transaction():
+        # Under the write lock: if another window or program wrote while the files were made, the
+        # month would be locked with data that is not what was signed.
+        if _last_change(ledger) != seen:
+            raise RefusedError("生成报送文件期间台账被修改了（另一个窗口或程序在写入），本次没有报送，"
+                               "以免锁定的数据与签名的文件不一致。请重新生成报送文件。")
         fields: dict[str, Any] = {
             "status": SubmissionStatus.SUBMITTED, "signer": people.filled_by, "reviewer": people.reviewed_by,
             "head": people.head, "files": files, "manifest_sha256": manifest_sha, "folder": str(folder),

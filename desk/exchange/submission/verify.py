@@ -16,9 +16,11 @@ Valid only if all of these hold, each failure named in Chinese:
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,11 +30,14 @@ from typing import Any
 from cryptography import x509
 
 from desk.core.models import KnownCert
+from desk.exchange.sheets.container import inspect_file
+from desk.exchange.sheets.errors import SheetFileError
 from desk.exchange.submission import manifest as mf
 from desk.exchange.submission.identity import CertificateError, CertInfo, cert_info, load_certificates
 from desk.exchange.submission.signing import verify_bytes
 
 MAX_UNZIPPED = 512 * 1024 * 1024
+MAX_MEMBERS = 1000  # a submission holds five files; a zip of millions would fill the disk with empties
 
 # check key → what the clerk sees in the list
 CHECKS: dict[str, str] = {
@@ -103,6 +108,8 @@ def _extract(archive: Path, into: Path) -> Path:
     try:
         with zipfile.ZipFile(archive) as zf:
             infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise ValueError(f"压缩包中有 {len(infos)} 个文件，不是报送文件")
             if sum(i.file_size for i in infos) > MAX_UNZIPPED:
                 raise ValueError("压缩包解压后过大")
             for info in infos:
@@ -110,9 +117,14 @@ def _extract(archive: Path, into: Path) -> Path:
                 if name.is_absolute() or ".." in name.parts or ":" in info.filename:
                     raise ValueError(f"压缩包中有不安全的路径：{info.filename}")
             zf.extractall(into)
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error) as exc:
         raise _Stop(f"无法打开压缩包：{exc}") from None
+    except (RuntimeError, NotImplementedError):  # what zipfile says of encrypted or exotic entries
+        raise _Stop("无法打开压缩包：压缩包加了密码或用了不支持的压缩方式，请解压后选择报送文件夹") from None
     return into
+
+
+_PERIOD_RE = re.compile(r"(\d{4})年(\d{1,2})月")
 
 
 class _Stop(Exception):
@@ -141,14 +153,15 @@ def verify(path: Path | str, *, trusted: Sequence[x509.Certificate] = (), truste
     try:
         if path.is_file() and zipfile.is_zipfile(path):
             temp = Path(tempfile.mkdtemp(prefix="desk-verify-"))
-            folder = _find_folder(_extract(path, temp))
+            root = _extract(path, temp)  # everything in a zip is part of what was sent
+            folder = _find_folder(root)
         elif path.is_dir():
-            folder = _find_folder(path)
+            folder = root = _find_folder(path)
         elif not path.exists():
             raise _Stop(f"找不到 {path}")
         else:
             raise _Stop("请选择报送文件夹或 .zip 压缩包")
-        _check_all(report, folder, trusted, trusted_label, known)
+        _check_all(report, folder, root, trusted, trusted_label, known)
     except _Stop as stop:
         done = {c.key for c in report.checks}
         if "folder" not in done:
@@ -165,8 +178,8 @@ def verify(path: Path | str, *, trusted: Sequence[x509.Certificate] = (), truste
     return report
 
 
-def _check_all(report: Report, folder: Path, trusted: Sequence[x509.Certificate], trusted_label: str,
-               known: Sequence[KnownCert]) -> None:
+def _check_all(report: Report, folder: Path, root: Path, trusted: Sequence[x509.Certificate],
+               trusted_label: str, known: Sequence[KnownCert]) -> None:
     missing = [n for n in (mf.MANIFEST, mf.SIGNATURE, mf.CERTIFICATE) if not (folder / n).is_file()]
     if missing:
         raise _Stop(f"缺少 {'、'.join(missing)}")
@@ -197,15 +210,27 @@ def _check_all(report: Report, folder: Path, trusted: Sequence[x509.Certificate]
     else:
         report.checks.append(Check("manifest_signature", True, f"由“{report.signer.common_name}”的密钥签名"))
 
+    # The names of the folder and the zip are not signed: one renamed (September's sent as
+    # October's) still verifies, so say which month the signed content is.
+    signed_period = str(manifest.get("period_label", ""))
+    for name in dict.fromkeys((report.path.name, folder.name)):
+        named = {f"{y}年{int(m)}月" for y, m in _PERIOD_RE.findall(name)}
+        if named and signed_period not in named:
+            report.warnings.append(f"“{name}”的名称写的是{'、'.join(sorted(named))}，"
+                                   f"但签名的报送内容是{signed_period}的")
+
     # 3. who signed
+    owners: list[str] = []
     if not trusted and known:
         unit = str(manifest.get("unit", ""))
         trusted = [load_certificates(k.cert_pem.encode("ascii"))[0] for k in known if k.unit_name == unit]
         trusted_label = f"“{unit}”"
-    report.checks.append(_signer_check(report.signer, manifest, trusted, trusted_label, report.warnings))
+        # A certificate the receiver knows as another unit's, used in this unit's name.
+        owners = sorted({k.unit_name for k in known if k.fingerprint == report.signer.fingerprint} - {unit})
+    report.checks.append(_signer_check(report.signer, manifest, trusted, trusted_label, report.warnings, owners))
 
     # 4. files
-    report.checks.append(_files_check(folder, manifest, report.warnings))
+    report.checks.append(_files_check(folder, root, manifest))
 
     # 5. the PDF signature
     report.checks.append(_pdf_check(folder, manifest, signer))
@@ -215,16 +240,18 @@ def _check_all(report: Report, folder: Path, trusted: Sequence[x509.Certificate]
 
 
 def _signer_check(info: CertInfo, manifest: dict[str, Any], trusted: Sequence[x509.Certificate],
-                  trusted_label: str, warnings: list[str]) -> Check:
+                  trusted_label: str, warnings: list[str], owners: Sequence[str] = ()) -> Check:
     unit = str(manifest.get("unit", ""))
     problems = []
-    if trusted:
+    if owners:
+        problems.append(f"签名证书是已导入的“{'、'.join(owners)}”的证书，却以“{unit}”的名义报送")
+    elif trusted:
         fingerprints = {cert_info(c).fingerprint for c in trusted}
         if info.fingerprint not in fingerprints:
             whose = trusted_label or f"“{unit}”"
             problems.append(f"签名证书（指纹 {info.fingerprint_text[:19]}…）不是已导入的{whose}的证书，"
                             "可能是其他单位或他人的密钥")
-    else:
+    elif not owners:
         warnings.append(f"未导入“{unit}”的证书，只能确认文件签名后未被改动，无法确认签名人就是该单位")
     if unit and unit not in info.common_name and unit not in info.organization:
         warnings.append(f"证书中的单位名称“{info.common_name}”与报送单位“{unit}”不同")
@@ -242,7 +269,15 @@ def _signer_check(info: CertInfo, manifest: dict[str, Any], trusted: Sequence[x5
     return Check("signer", True, f"{info.common_name}（{known}）")
 
 
-def _files_check(folder: Path, manifest: dict[str, Any], warnings: list[str]) -> Check:
+def _is_clutter(relative: PurePosixPath) -> bool:
+    """Files that Windows, macOS or Office leave in any folder they show or open."""
+    return any(part.startswith((".", "~$")) or part.lower() in _CLUTTER for part in relative.parts)
+
+
+_CLUTTER = {"thumbs.db", "desktop.ini", "__macosx"}
+
+
+def _files_check(folder: Path, root: Path, manifest: dict[str, Any]) -> Check:
     listed = manifest.get("files") or {}
     problems = []
     for name, entry in sorted(listed.items()):
@@ -251,10 +286,14 @@ def _files_check(folder: Path, manifest: dict[str, Any], warnings: list[str]) ->
             problems.append(f"缺少文件“{name}”")
         elif mf.file_sha256(target) != (entry or {}).get("sha256"):
             problems.append(f"文件“{name}”与签名时不一致（SHA-256 不符）")
-    extra = sorted(p.name for p in folder.iterdir()
-                   if p.name not in listed and p.name not in (mf.MANIFEST, mf.SIGNATURE))
+    # Anything else shipped with the submission was not signed: a receiver must not take an added
+    # 说明.pdf or a second workbook for part of what the unit approved.
+    signed = {folder / name for name in (*listed, mf.MANIFEST, mf.SIGNATURE)}
+    extra = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                   if not p.is_dir() and p not in signed and not _is_clutter(PurePosixPath(p.relative_to(root))))
     if extra:
-        warnings.append(f"文件夹中另有未签名的文件：{'、'.join(extra)}（不属于报送内容）")
+        more = f" 等 {len(extra)} 个" if len(extra) > 10 else ""
+        problems.append(f"另有未签名的文件：{'、'.join(extra[:10])}{more}（不属于报送内容）")
     if problems:
         return Check("files", False, "；".join(problems))
     return Check("files", True, f"{len(listed)} 个文件的 SHA-256 全部相符")
@@ -313,6 +352,15 @@ def _workbook_check(folder: Path, manifest: dict[str, Any]) -> Check:
     path = folder / name
     if not name or not path.is_file():
         return Check("workbook", False, f"缺少工作簿“{name}”")
+    # The workbook came from outside: measure it before calamine loads it (a far-away cell or a
+    # zip bomb would abort the receiver's whole program, as it would on import).
+    try:
+        refusals = [s.refusal or f"工作表“{s.name}”的数据范围异常（{s.rows} 行 × {s.cols} 列），不像 Desk 生成的报送表"
+                    for s in inspect_file(path).sheets.values() if s.too_big()]
+    except SheetFileError as exc:
+        refusals = [exc.message]
+    if refusals:
+        return Check("workbook", False, f"工作簿“{name}”不能安全读取，未核对单元格：{refusals[0]}")
     try:
         total, sheets = mf.workbook_hashes(path)
     except mf.WorkbookUnreadable:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from desk.core import contacts
 from desk.core.errors import FieldError, RefusedError, ValidationError
 from desk.core.glossary import SubmissionStatus, field_label
 from desk.core.models import Submission
@@ -141,8 +142,10 @@ def changes_since(ledger: Ledger, previous: Submission) -> list[dict[str, Any]]:
         changes = json.loads(changes_json or "{}")
         what = summary
         if action == "update" and changes:
-            parts = [f"{field_label(k)}：{_short(v[0])} → {_short(v[1])}" for k, v in changes.items()
-                     if isinstance(v, list) and len(v) == 2 and k not in BOOKKEEPING]
+            # contact details are personal information: masked, as in every list and export
+            shown = contacts.mask_field
+            parts = [f"{field_label(k)}：{_short(shown(k, v[0]))} → {_short(shown(k, v[1]))}"
+                     for k, v in changes.items() if isinstance(v, list) and len(v) == 2 and k not in BOOKKEEPING]
             what = f"{summary}：" + "；".join(parts)
         result.append({"at": at, "clerk": clerk, "action": action, "entity": entity, "entity_id": entity_id,
                        "about": about, "what": what})

@@ -31,6 +31,7 @@ from desk.core.errors import DeskError, RefusedError
 from desk.core.glossary import Category, Claim
 from desk.core.money import AmountError, format_amount, parse_amount
 from desk.core.recognition import EVIDENCE_ORDER, Profile, Rule, amount_text
+from desk.exchange import atomic
 from desk.store.profiles import (
     ProfileInfo,
     import_profile_file,
@@ -361,7 +362,7 @@ class SettingsView(QWidget):
         if info is None:
             return
         try:
-            path.write_text(profile_text(self.ledger, info.name), encoding="utf-8")
+            atomic.write_text(path, profile_text(self.ledger, info.name))
         except OSError as exc:
             QMessageBox.warning(self, "导出失败", f"无法写入 {path}（{exc.strerror or exc}）")
             return

@@ -37,13 +37,14 @@ from PySide6.QtWidgets import (
 )
 
 from desk import paths
+from desk.core.errors import DeskError
 from desk.core.periods import Month
 from desk.exchange.submission import identity as ident
 from desk.exchange.submission import versions
 from desk.exchange.submission.package import ExportResult, export_month, remembered_people, run_preflight
 from desk.exchange.submission.preflight import Preflight
 from desk.exchange.submission.report import People
-from desk.ui.taskman import Op, find_manager
+from desk.ui.taskman import Op, find_manager, show_error
 from desk.ui.views.submission_dialogs import P12Dialog, PassphraseDialog, ReasonDialog, SettingsDialog, VerifyDialog
 from desk.ui.views.submission_models import ChecklistModel, HistoryModel
 
@@ -402,7 +403,11 @@ class SubmissionView(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "导出单位证书", str(Path(self.out_dir.text()) / name),
                                               "证书 (*.pem)")
         if path:
-            ident.export_certificate(self.ledger, path)
+            try:
+                ident.export_certificate(self.ledger, path)
+            except DeskError as exc:  # a slot must not let it escape: the clerk would see nothing
+                show_error(self, exc, "没有导出证书")
+                return
             QMessageBox.information(self, "导出证书", f"已导出到：\n{path}\n\n请把这个文件交给上级单位导入。")
 
     def _import_known_cert(self) -> None:
@@ -491,8 +496,6 @@ class SubmissionView(QWidget):
         self.refresh()
 
     def _export_failed(self, error: BaseException) -> None:
-        from desk.ui.taskman import show_error
-
         self._finish_export()
         self.refresh()
         show_error(self, error, "没有生成报送文件")

@@ -1,0 +1,32 @@
+"""A ledger damaged where opening does not look (one table's pages): every command that reads
+it says so in Chinese, names where the backups are, and exits with the corrupt-ledger code."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desk.cli import main
+from desk.store.errors import LedgerCorrupt
+
+
+def damage_table(path: Path, table: str) -> Path:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page_size: root * page_size] = b"\xab" * page_size
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_damaged_table_is_reported_as_a_damaged_ledger(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    damage_table(demo_path, "leads")
+    assert main(["leads", "list", "--ledger", str(demo_path), "--json"]) == LedgerCorrupt.exit_code
+    err = capsys.readouterr().err
+    assert err.startswith("错误：台账文件已损坏") and str(demo_path.parent / "backups") in err
+    assert "程序内部错误" not in err and "菜单" not in err
