@@ -30,15 +30,6 @@ PILING = COLUMN_INDEX["evidence:piling"]
 IN_STATS = COLUMN_INDEX["in_statistics"]
 
 
-@pytest.fixture(autouse=True)
-def no_message_boxes(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise AssertionError(f"unexpected message box: {args}")
-
-    for name in ("warning", "critical", "information", "exec", "question"):
-        monkeypatch.setattr(QMessageBox, name, refuse)
-
-
 def open_grid(qtbot, window: MainWindow) -> tuple[ProjectsPage, MonthGrid]:  # type: ignore[no-untyped-def]
     page: ProjectsPage = window.show_section("projects")  # type: ignore[assignment]
     page.tabs.setCurrentIndex(1)

@@ -25,20 +25,6 @@ from desk.ui.settings import UiSettings
 from tests.conftest import TODAY
 
 
-@pytest.fixture(autouse=True)
-def no_message_boxes(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
-    """A message box would wait for a click forever: record it and fail the test instead."""
-    shown: list[str] = []
-
-    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
-        shown.append(str(args))
-        raise AssertionError(f"unexpected message box: {args}")
-
-    for name in ("warning", "critical", "information", "exec"):
-        monkeypatch.setattr(QMessageBox, name, refuse)
-    return shown
-
-
 @pytest.fixture
 def page(qtbot, desk_app, demo: Ledger, tmp_path: Path) -> Iterator[ProjectsPage]:  # type: ignore[no-untyped-def]
     window = MainWindow(demo, UiSettings(tmp_path / "settings.ini"), lambda: TODAY)
