@@ -36,6 +36,7 @@ class ProjectIndex:
         self.ledger = ledger
         self.entries: dict[int, Entry] = {}
         self._orders: dict[tuple[str, bool, str | None], list[int]] = {}
+        self._pool_texts: dict[tuple[str, bool, str | None], list[tuple[int, str]]] = {}
         self._reported: dict[str, set[int]] = {}
         self._count = 0
         self._loaded = False
@@ -43,6 +44,7 @@ class ProjectIndex:
     def invalidate(self) -> None:
         self._loaded = False
         self._orders.clear()
+        self._pool_texts.clear()
         self._reported.clear()
 
     def _load(self) -> None:
@@ -73,6 +75,16 @@ class ProjectIndex:
             self._orders[key] = found
         return found
 
+    def _texts(self, order_by: str, descending: bool, month: str | None) -> list[tuple[int, str]]:
+        """(id, searchable text) of the projects in the pool, in the order of that sort."""
+        key = (order_by, descending, month if order_by in MONTH_SORT_KEYS else None)
+        found = self._pool_texts.get(key)
+        if found is None:
+            e = self.entries
+            found = [(i, e[i][TEXT]) for i in self._order(order_by, descending, month) if not e[i][ARCHIVED]]
+            self._pool_texts[key] = found
+        return found
+
     def _reported_in(self, month: str) -> set[int]:
         found = self._reported.get(month)
         if found is None:
@@ -94,12 +106,19 @@ class ProjectIndex:
             self._load()
         e = self.entries
         ids = self._order(order_by, descending, month)
-        if not f.include_archived:
-            ids = [i for i in ids if not e[i][ARCHIVED]]
+        words = [fold(w) for w in f.text.split()]
+        if not f.include_archived and f.ids is None and words:
+            # The common keystroke: walk (id, text) pairs of the pool, no lookup per project.
+            pairs = self._texts(order_by, descending, month)
+            first = words[0]
+            ids = [i for i, text in pairs if first in text]
+            words = words[1:]
+        elif not f.include_archived:
+            ids = [i for i, _ in self._texts(order_by, descending, month)]
         if f.ids is not None:
             wanted = f.ids
             ids = [i for i in ids if i in wanted]
-        for word in (fold(w) for w in f.text.split()):
+        for word in words:
             ids = [i for i in ids if word in e[i][TEXT]]
         if f.unit_ids:
             units = f.unit_ids

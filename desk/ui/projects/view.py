@@ -30,6 +30,7 @@ from desk.core.errors import DeskError
 from desk.core.glossary import Stage
 from desk.core.periods import Month
 from desk.store.ledger import Ledger
+from desk.ui.livetext import LiveText
 from desk.ui.projects import printing
 from desk.ui.projects import stage as stage_ui
 from desk.ui.projects.editor import ProjectEditor
@@ -123,7 +124,7 @@ class ProjectsPage(QWidget):
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.table.doubleClicked.connect(lambda index: self.edit_row(index.row()))
         self.table.activated_row.connect(self.edit_row)
-        self.result = QLabel()
+        self.result = LiveText()  # changes with every keystroke: repaints itself only
         self.result.setObjectName("resultLabel")
 
         # The month's recognition at a glance (申报/认定/不予认定/剔除 …); a click filters the table.
