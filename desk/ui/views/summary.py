@@ -80,7 +80,10 @@ class SummaryView(QWidget):
         self.table.setModel(RowsModel(headers, rows, numeric))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # A table of figures keeps its columns to their contents, not one number across the page.
+        figures = bool(headers) and len(headers) - 1 in numeric
+        header.setMinimumSectionSize(96 if figures else header.minimumSectionSize())
+        header.setStretchLastSection(not figures)
 
     def summary(self) -> tuple[str, list[str], list[list[str]], set[int]]:
         """(facts line, column headers, rows, indexes of numeric columns)."""
@@ -144,13 +147,29 @@ class SubmissionSummary(SummaryView):
 
 class StatsSummary(SummaryView):
     title = "统计分析"
+    HEADERS = ["月份", "填报项目", "新开工", "在建", "停工", "竣工", "本月完成投资(万元)", "到位内资(万元)",
+               "入库入统"]
 
     def summary(self) -> tuple[str, list[str], list[list[str]], set[int]]:
+        building = (Stage.CONSTRUCTION.value, Stage.RESUMED.value)
         rows = self.ledger.conn.execute(
-            "SELECT month, count(*), sum(invested_month_yuan) FROM project_months GROUP BY month ORDER BY month"
+            "SELECT month, count(*), sum(stage = ?), sum(stage IN (?, ?)), sum(stage = ?), sum(stage = ?),"
+            " sum(invested_month_yuan), sum(domestic_funds_yuan), sum(in_statistics)"
+            " FROM project_months GROUP BY month ORDER BY month DESC",
+            (Stage.NEW_START.value, *building, Stage.STOPPED.value, Stage.COMPLETED.value),
         ).fetchall()
-        table = [[Month.parse(m).label, str(n), format_amount(yuan_to_wan(total or 0))] for m, n, total in rows]
-        return "各月填报项目数与完成投资", ["月份", "填报项目", "本月完成投资(万元)"], table, {1, 2}
+        table = [
+            [Month.parse(m).label, *(f"{n or 0:,}" for n in counts),
+             format_amount(yuan_to_wan(invested or 0)), format_amount(yuan_to_wan(funds or 0)), f"{in_stats or 0:,}"]
+            for m, *counts, invested, funds, in_stats in rows
+        ]
+        year = str(self.ledger.today().year)
+        this_year = [r for r in rows if r[0].startswith(year)]
+        invested = sum(r[6] or 0 for r in this_year)
+        starts = sum(r[2] or 0 for r in this_year)
+        facts = (f"各月填报的项目个数（按填报阶段）与完成投资；{year}年已填报 {len(this_year)} 个月，"
+                 f"申报新开工 {starts:,} 个，累计完成投资 {format_amount(yuan_to_wan(invested))} 万元")
+        return facts, self.HEADERS, table, set(range(1, len(self.HEADERS)))
 
 
 class SettingsSummary(SummaryView):
