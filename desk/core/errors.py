@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -49,3 +50,25 @@ class RefusedError(DeskError):
     """An action the rules forbid (an impossible stage move, editing a locked month …)."""
 
     exit_code = 5
+
+
+_OS_REASONS = {
+    errno.ENOENT: "文件夹不存在",
+    errno.ENOTDIR: "路径中有一项是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.EACCES: "没有写入权限（文件可能被其他程序打开，或文件夹不允许写入）",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EROFS: "磁盘是只读的",
+    errno.EEXIST: "同名的文件已经存在",
+    errno.ENAMETOOLONG: "文件名或路径太长",
+    errno.EBUSY: "文件正被其他程序使用",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, in Chinese (its own text is English and may name temporary files)."""
+    reason = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    if reason is None and getattr(exc, "winerror", None) == 32:  # ERROR_SHARING_VIOLATION
+        reason = _OS_REASONS[errno.EBUSY]
+    return reason or f"系统错误（代码 {exc.errno}）"

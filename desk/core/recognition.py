@@ -312,11 +312,10 @@ def _parse_toml(text: str, label: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_WHERE.search(message)
-        detail = _TOML_WHERE.sub("", message)
+        match = _TOML_WHERE.search(str(exc))
         where = f"第 {match[1]} 行第 {match[2]} 列附近" if match else ""
-        raise ProfileError(f"{label}不是有效的 TOML 文件：{where}格式有误（{detail}）") from None
+        hint = "检查等号、引号和方括号是否成对，文字须加英文双引号"
+        raise ProfileError(f"{label}不是有效的 TOML 文件：{where}格式有误（{hint}）") from None
 
 
 def _bands(raw: Any, where: str) -> tuple[Band, ...]:

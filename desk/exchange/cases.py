@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desk.core.errors import DeskError, FieldError, NotFoundError, ValidationError
+from desk.core.errors import DeskError, FieldError, NotFoundError, ValidationError, os_reason
 from desk.core.glossary import Category, Claim, Evidence
 from desk.core.money import AmountError, parse_amount
 from desk.core.recognition import Profile, judge
@@ -121,11 +121,11 @@ def read_cases(path: Path) -> list[Case]:
     except UnicodeDecodeError:
         raise DeskError(f"案例文件不是 UTF-8 编码的文本：{path}") from None
     except OSError as exc:
-        raise DeskError(f"无法读取案例文件：{path}（{exc.strerror or exc}）") from None
+        raise DeskError(f"无法读取案例文件：{path}（{os_reason(exc)}）") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        where = f"第 {exc.lineno} 行第 {exc.colno} 列附近不是有效的 JSON（{exc.msg}）"
+        where = f"第 {exc.lineno} 行第 {exc.colno} 列附近不是有效的 JSON（检查引号、逗号和括号是否成对）"
         raise ValidationError(FieldError("cases", where), f"案例文件 {Path(path).name} 格式不对") from None
     return parse_cases(data)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desk.core.errors import DeskError
+from desk.core.errors import DeskError, os_reason
 from desk.core.glossary import IndicatorKind
 from desk.core.progress import Report, Row, TaskProgress, format_percent
 from desk.exchange.forms import PERCENT, Book, Column, Form, Signatures, Table, fonts, write_pdf, write_xlsx
@@ -206,7 +206,7 @@ def write_book(ledger: Ledger, book: Book, out: Path | str) -> Path:
     except PermissionError:
         raise DeskError(f"无法写入 {out}：文件可能正在 Excel 或 WPS 中打开，请关闭后重试") from None
     except OSError as exc:
-        raise DeskError(f"无法写入 {out}：{exc}") from None
+        raise DeskError(f"无法写入 {out}：{os_reason(exc)}") from None
 
 
 def write_unit_sheet(ledger: Ledger, result: Report, unit_id: int, out: Path | str) -> Path:

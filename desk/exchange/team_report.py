@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desk.core.contacts import full_contacts, mask_contacts
-from desk.core.errors import DeskError
+from desk.core.errors import DeskError, os_reason
 from desk.core.models import Lead
 from desk.core.money import tidy
 from desk.core.periods import Month
@@ -136,7 +136,7 @@ def write_team_report(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DeskError(f"无法建立文件夹 {out}：{exc}") from None
+        raise DeskError(f"无法建立文件夹 {out}：{os_reason(exc)}") from None
     team_month = ledger.leads.team_month(team_id, month)
     people = people or ReportPeople(filled_by=ledger.clerk)
     book = team_report_book(ledger, team_month, full=full, people=people)
@@ -164,6 +164,6 @@ def write_team_report(
         if isinstance(exc, PermissionError):
             raise DeskError(f"无法写入 {out}：文件可能正在 Excel 或 WPS 中打开，请关闭后重试") from None
         if isinstance(exc, OSError):
-            raise DeskError(f"无法写入 {out}：{exc}") from None
+            raise DeskError(f"无法写入 {out}：{os_reason(exc)}") from None
         raise
     return paths

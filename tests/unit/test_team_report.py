@@ -150,6 +150,9 @@ def test_wrong_team_month_or_folder_is_explained(ledger: Ledger, tmp_path: Path,
     code, _, err = run(capsys, "leads", "report", "--ledger", path, "--team", TEAM, "--month", "2026-10",
                        "--out", str(blocker))
     assert code == 1 and "输出位置不是文件夹" in err
+    code, _, err = run(capsys, "leads", "report", "--ledger", path, "--team", TEAM, "--month", "2026-10",
+                       "--out", str(blocker / "below"))
+    assert code == 1 and "无法建立文件夹" in err and "文件而不是文件夹" in err and "Errno" not in err
     with pytest.raises(SystemExit) as caught:
         main(["leads", "report", "--ledger", path, "--team", TEAM, "--month", "2026-13", "--out", str(tmp_path)])
     assert caught.value.code == 2
