@@ -60,8 +60,16 @@ def selftest(executable: Path) -> float:
     env = dict(os.environ)
     env.pop("DESK_HOME", None)  # the self-test makes its own
     start = time.perf_counter()
-    subprocess.run([str(executable), "selftest"], cwd=executable.parent, env=env, check=True, timeout=300)
-    return time.perf_counter() - start
+    done = subprocess.run([str(executable), "selftest"], cwd=executable.parent, env=env, check=True, timeout=300,
+                          stdout=None, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
+    seconds = time.perf_counter() - start
+    if done.stderr.strip():  # a warning or a traceback the IT person would see (as qutebrowser's release build checks)
+        raise UnexpectedOutput(f"the frozen self-test wrote to stderr:\n{done.stderr.strip()}")
+    return seconds
+
+
+class UnexpectedOutput(Exception):
+    pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         seconds = selftest(debug_executable(args.onefile))
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, UnexpectedOutput) as exc:
+        if isinstance(exc, subprocess.CalledProcessError) and exc.stderr:
+            print(exc.stderr, file=sys.stderr)
         print(f"build: the frozen self-test failed: {exc}", file=sys.stderr)
         return 1
     print(f"build: frozen self-test passed in {seconds:.1f} s")
