@@ -134,6 +134,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         ids = ledger.leads.search_ids(filt)
         leads = ledger.leads.by_ids(ids)
         due = ledger.leads.next_dates(ids)
+        overdue = set(ledger.leads.overdue_ids(today()))
         teams = {t.id: t.name for t in ledger.teams.all()}
     finally:
         ledger.close()
@@ -153,6 +154,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             "state": lead.state.value,
             "state_label": lead.state.label,
             "next_followup": due.get(lead.id).isoformat() if due.get(lead.id) else None,  # type: ignore[union-attr]
+            "overdue": lead.id in overdue,  # the next follow-up date has passed and the lead is still open
             "project_id": lead.project_id,
         }
         for lead in leads

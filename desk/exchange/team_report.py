@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desk.core.contacts import full_contacts, mask_contacts
-from desk.core.errors import DeskError, os_reason
+from desk.core.errors import DeskError, RefusedError, os_reason
 from desk.core.models import Lead
 from desk.core.money import tidy
 from desk.core.periods import Month
@@ -130,6 +130,8 @@ def write_team_report(
     people: ReportPeople | None = None,
 ) -> list[Path]:
     """Write ``<team><month>招商工作情况.xlsx`` and ``.pdf`` into ``out_dir``; audit the export."""
+    if month > Month.of(ledger.today()):
+        raise RefusedError(f"{month.label}还没有到，还没有可报的招商工作情况")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise DeskError(f"输出位置不是文件夹：{out}")

@@ -53,7 +53,15 @@ def restore_hint(path: Path | str) -> str:
     """Where the clerk finds a good copy (there is no restore command: a backup opens directly)."""
     from desk.paths import backups_dir
 
-    return (f"请从备份恢复：备份在 {backups_dir(Path(path))} 文件夹中，"
+    folder = backups_dir(Path(path))
+    try:
+        found = folder.is_dir() and any(p.is_file() for p in folder.iterdir())
+    except OSError:
+        found = False
+    if not found:
+        return (f"这个台账旁边没有备份（{folder} 不存在或是空的）：请找本单位的 IT 人员，"
+                "从别处（U 盘、上次报送前的副本）取回台账文件。")
+    return (f"请从备份恢复：备份在 {folder} 文件夹中，"
             "每个备份都是完整的台账，可以直接用 Desk 打开，核对无误后复制到原位置使用。")
 
 

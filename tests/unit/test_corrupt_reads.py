@@ -30,3 +30,20 @@ def test_a_damaged_table_is_reported_as_a_damaged_ledger(demo_path: Path, capsys
     err = capsys.readouterr().err
     assert err.startswith("错误：台账文件已损坏") and str(demo_path.parent / "backups") in err
     assert "程序内部错误" not in err and "菜单" not in err
+
+
+def test_the_advice_says_whether_there_is_a_backup_to_restore(demo_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    damage_table(demo_path, "leads")
+    main(["leads", "list", "--ledger", str(demo_path), "--json"])
+    assert "旁边没有备份" in capsys.readouterr().err  # no folder to send the clerk looking in
+
+    other = demo_path.with_name("second.desk")
+    demo_path.unlink()
+    assert main(["demo", "--ledger", str(other), "--projects", "5"]) == 0
+    assert main(["backup", "--ledger", str(other)]) == 0
+    damage_table(other, "leads")
+    capsys.readouterr()
+    main(["leads", "list", "--ledger", str(other), "--json"])
+    err = capsys.readouterr().err
+    assert "请从备份恢复" in err and "没有备份" not in err

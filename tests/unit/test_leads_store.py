@@ -231,3 +231,15 @@ def test_cli_teams_json_and_list_masks(demo_path: Path, capsys: pytest.CaptureFi
     assert main(["leads", "list", "--ledger", str(demo_path), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows and all("****" in r["phone"] for r in rows if r["phone"])
+
+
+def test_the_json_list_marks_overdue_follow_ups(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["leads", "list", "--ledger", str(demo_path), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    ledger = Ledger.open(demo_path)
+    try:
+        expected = {lead.id for lead in ledger.leads.all()
+                    if lead_rules.is_followup_overdue(lead, ledger.followups.of_lead(lead.id), TODAY)}
+    finally:
+        ledger.close()
+    assert expected and {r["id"] for r in rows if r["overdue"]} == expected

@@ -153,6 +153,9 @@ def test_wrong_team_month_or_folder_is_explained(ledger: Ledger, tmp_path: Path,
     code, _, err = run(capsys, "leads", "report", "--ledger", path, "--team", TEAM, "--month", "2026-10",
                        "--out", str(blocker / "below"))
     assert code == 1 and "无法建立文件夹" in err and "文件而不是文件夹" in err and "Errno" not in err
+    code, _, err = run(capsys, "leads", "report", "--ledger", path, "--team", TEAM, "--month", "2027-05",
+                       "--out", str(tmp_path / "future"))
+    assert code == 5 and "2027年5月还没有到" in err and not (tmp_path / "future").exists()
     with pytest.raises(SystemExit) as caught:
         main(["leads", "report", "--ledger", path, "--team", TEAM, "--month", "2026-13", "--out", str(tmp_path)])
     assert caught.value.code == 2
