@@ -97,12 +97,10 @@ class Repo(Generic[T]):
         self.validate(obj)
         obj = self.stamp(obj, created=True)
         with self.ledger.transaction():
-            row = to_row(obj)
-            cur = self.conn.execute(
-                f"INSERT INTO {self.table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                tuple(row.values()),
-            )
-            obj = dataclasses.replace(obj, id=cur.lastrowid)  # type: ignore[type-var]
+            # sqlite-utils writes inside the action's transaction (as a savepoint), never
+            # altering the table: a column the schema lacks is a bug, not a migration.
+            table = self.ledger.db.table(self.table).insert(to_row(obj), alter=False)
+            obj = dataclasses.replace(obj, id=table.last_rowid)  # type: ignore[type-var]
             if audit:
                 entity, entity_id = self.audit_target(obj)
                 self.ledger.audit(
@@ -139,9 +137,7 @@ class Repo(Generic[T]):
             if not changes:
                 return old
             obj = self.stamp(obj, created=False)
-            row = to_row(obj)
-            sets = ", ".join(f"{c} = ?" for c in row)
-            self.conn.execute(f"UPDATE {self.table} SET {sets} WHERE id = ?", (*row.values(), id))
+            self.ledger.db.table(self.table).update(id, to_row(obj), alter=False)
             entity, entity_id = self.audit_target(obj)
             self.ledger.audit(
                 "update", entity, entity_id, summary or f"修改{self.describe(obj)}", changes
@@ -151,7 +147,7 @@ class Repo(Generic[T]):
     def delete(self, id: int, *, summary: str | None = None) -> None:
         with self.ledger.transaction():
             old = self.get(id)
-            self.conn.execute(f"DELETE FROM {self.table} WHERE id = ?", (id,))
+            self.ledger.db.table(self.table).delete(id)
             entity, entity_id = self.audit_target(old)
             self.ledger.audit(
                 "delete", entity, entity_id, summary or f"删除{self.describe(old)}",

@@ -89,6 +89,29 @@ def test_every_change_is_audited_with_old_and_new(empty: Ledger) -> None:
     assert entries[0].at == datetime(2026, 11, 15, 9, 30)
 
 
+@pytest.mark.parametrize("action", ["add", "update", "delete"])
+def test_a_write_and_its_audit_entry_land_together_or_not_at_all(empty: Ledger, action: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The row goes through sqlite-utils inside the action's transaction: when the audit entry
+    cannot be written, the row is not written either."""
+    p = empty.projects.add(full_project(empty.unit_id))
+    before = empty.conn.execute("SELECT * FROM projects").fetchall(), empty.count("audit_log")
+
+    def audit_fails(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the audit log could not be written")
+
+    monkeypatch.setattr(empty, "audit", audit_fails)
+    with pytest.raises(RuntimeError):
+        if action == "add":
+            empty.projects.add(dataclasses.replace(full_project(empty.unit_id), name="另一个项目"))
+        elif action == "update":
+            empty.projects.update(dataclasses.replace(p, leader="李明华"))
+        else:
+            empty.projects.delete(p.id)
+    assert (empty.conn.execute("SELECT * FROM projects").fetchall(), empty.count("audit_log")) == before
+    assert not empty.conn.in_transaction
+
+
 def test_an_unchanged_save_writes_nothing(empty: Ledger) -> None:
     p = empty.projects.add(full_project(empty.unit_id))
     before = empty.count("audit_log")
