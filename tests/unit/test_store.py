@@ -248,3 +248,48 @@ def test_settings_are_json_and_audited(empty: Ledger) -> None:
     empty.set_setting("deadline_day", 10)
     assert empty.deadline_rule.day == 10
     assert empty.audit_entries("settings")[0].changes == {"deadline_day": [20, 10]}
+
+
+def test_every_entity_reads_back_field_for_field(empty: Ledger) -> None:
+    """Whatever a repository saves, it gives back the same dataclass, every field (stamps aside)."""
+    ledger = empty
+    unit = ledger.unit_id
+    p = ledger.projects.add(full_project(unit))
+    team = ledger.teams.add(Team("机械制造招商小分队", lead_unit="区发改局", member_units="区工信局、区商务局",
+                                 leaders="王建国", sector_focus="装备制造"))
+    trip = ledger.trips.add(Trip(team.id, date(2026, 10, 8), date(2026, 10, 11), "苏州", 7, note="拜访7家"))
+    saved = [
+        (ledger.projects, p),
+        (ledger.months, ledger.months.save(ProjectMonth(
+            p.id, "2026-10", Stage.NEW_START, invested_month_wan=Decimal("120.5"), invested_ytd_wan=Decimal("300"),
+            progress="桩基施工", evidence=frozenset({Evidence.PILING, Evidence.CONSTRUCTION_ON_SITE}),
+            project_class=ProjectClass.A, in_statistics=True, statistics_ytd_wan=Decimal("280"),
+            domestic_funds_wan=Decimal("50"), foreign_funds_wusd=Decimal("12"), problems_note="用地"))),
+        (ledger.approvals, ledger.approvals.save(Approval(p.id, ApprovalKind.LAND, ApprovalStatus.DONE,
+                                                          date(2026, 2, 1), "阜自然资〔2026〕3号"))),
+        (ledger.problems, ledger.problems.add(Problem("用地指标未落实", project_id=p.id, owner_unit="区自然资源分局",
+                                                      leader="王建国", deadline=date(2026, 11, 1)))),
+        (ledger.teams, team),
+        (ledger.trips, trip),
+        (ledger.leads, ledger.leads.add(Lead(
+            company="苏州精密机械有限公司", person_name="周建华", visit_date=date(2026, 10, 9), position="总经理",
+            address="苏州工业园区", phone="13912345678", email="zhou@example.com", wechat="zhou_jh",
+            business_scope="精密机械", intent_industry="装备制造", intent_amount_wan=Decimal(5000),
+            intent_location="韩家店镇", intent_form="独资", source=LeadSource.TEAM, team_id=team.id,
+            trip_id=trip.id, owner_clerk="张三", state=LeadState.NEGOTIATING, note="重点"))),
+        (ledger.tasks, ledger.tasks.add(Task(2026, "新开工亿元以上产业项目", section=TaskGroup.CONSTRUCTION, seq="1",
+                                             content="全年新开工", indicator=IndicatorKind.COUNT,
+                                             metric=Metric.NEW_STARTS, deadline=date(2026, 12, 31),
+                                             lead_units="区发改局", cooperating_units="各乡镇街道"))),
+        (ledger.targets, ledger.targets.add(Target(unit, 2026, Metric.COMPLETIONS, Decimal("22"),
+                                                   min_investment_wan=Decimal(10000)))),
+        (ledger.known_certs, ledger.known_certs.add(KnownCert("西山街道", "PEM", "ab" * 32))),
+        (ledger.submissions, ledger.submissions.add(Submission(unit, "2026-10", files={"a.pdf": "00"},
+                                                               changes=[{"x": 1}], signer="张三", reviewer="李四",
+                                                               head="王五"))),
+    ]
+    lead = saved[6][1]
+    saved.append((ledger.followups, ledger.followups.add(FollowUp(lead.id, date(2026, 10, 20), "电话回访", "邀请考察",
+                                                                   date(2026, 11, 20)))))
+    for repo, obj in saved:
+        assert without_stamps(repo.get(obj.id)) == without_stamps(obj), type(obj).__name__
