@@ -136,7 +136,7 @@ def cmd_projects(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    ledger = open_ledger(args.ledger)
+    ledger = open_ledger(args.ledger, readonly=True)  # a backup only reads: a read-only ledger can be saved too
     try:
         path = ledger.backup(args.reason)
     finally:

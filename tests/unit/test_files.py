@@ -178,7 +178,8 @@ def test_read_only_ledger_is_refused_for_writing_but_readable(
     with pytest.raises(LedgerReadOnly, match="只读"):
         Ledger.open(demo_path)
     assert main(["info", "--ledger", str(demo_path), "--json"]) == 0
-    assert digest(demo_path) == before
+    assert main(["backup", "--ledger", str(demo_path)]) == 0  # a backup only reads it
+    assert digest(demo_path) == before and len(list((demo_path.parent / "backups").iterdir())) == 1
 
 
 def test_read_only_open_refuses_writes(demo_path: Path) -> None:
