@@ -89,10 +89,10 @@ from desk.exchange.forms.model import (
     Table,
     format_value,
 )
-from desk.exchange.forms.pdf import write_pdf
+from desk.exchange.forms.pdf import pdf_bytes, write_pdf
 from desk.exchange.forms.xlsx import write_xlsx
 
 __all__ = [
     "AMOUNT", "AMOUNT0", "COUNT", "DATE", "DECIMAL2", "PERCENT", "Book", "Cell", "Column", "Form", "Row",
-    "RowKind", "Signatures", "Table", "fonts", "format_value", "write_pdf", "write_xlsx",
+    "RowKind", "Signatures", "Table", "fonts", "format_value", "pdf_bytes", "write_pdf", "write_xlsx",
 ]
