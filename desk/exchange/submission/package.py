@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desk import __version__
+from desk.core import collector
 from desk.core.errors import DeskError, RefusedError
 from desk.core.glossary import Claim, SubmissionStatus
 from desk.core.models import Submission
@@ -116,6 +117,12 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
                  people: People | None = None, *, make_zip: bool = False,
                  progress: Progress | None = None) -> ExportResult:
     """Make, sign and record the month's submission; return where it is."""
+    with collector.paused():  # millions of short-lived objects, no cycles: see desk.core.collector
+        return _export_month(ledger, month, out_dir, passphrase, people, make_zip=make_zip, progress=progress)
+
+
+def _export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passphrase: str,
+                  people: People | None, *, make_zip: bool, progress: Progress | None) -> ExportResult:
     month = Month.parse(month) if isinstance(month, str) else month
     report = progress or (lambda label, done, total: None)
     timings: dict[str, float] = {}
