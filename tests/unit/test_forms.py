@@ -129,6 +129,23 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     assert ws["B5"].value == "正常名称"
 
 
+def test_every_kind_of_value_reads_back_as_it_was_written(tmp_path: Path) -> None:
+    # the rows are serialised by Desk itself (sheetxml): markup, spaces, line ends and numbers
+    # must come back from the file exactly
+    texts = ["a & b <c> \"d\" 'e'", "  前后有空格 ", "第一行\r\n第二行\n第三行", "\t制表", "]]>", ""]
+    numbers = [Decimal("1234567.89"), Decimal("-0.01"), 0, 3, 0.1 + 0.2, Decimal("1E+3"), 12345678901234]
+    table = Table([Column("名称", 20), Column("数", 12, number_format=AMOUNT), Column("日期", 12)],
+                  [[t, n, d] for t, n, d in zip(texts + [None], numbers, [date(2026, 10, 31), None] * 4,
+                                                strict=False)])
+    ws = openpyxl.load_workbook(write_xlsx(Book([Form("表", "标题", [table])]), tmp_path / "v.xlsx"))["表"]
+    got = [(ws.cell(r, 2).value, ws.cell(r, 3).value, ws.cell(r, 4).value) for r in range(4, 4 + len(numbers))]
+    for (text, number, day), expected_text, expected_number, index in zip(
+            got, texts + [None], numbers, range(len(numbers)), strict=True):
+        assert text == (expected_text or None)
+        assert number == pytest.approx(float(expected_number), rel=1e-15)
+        assert (day.date() if day else None) == (date(2026, 10, 31) if index % 2 == 0 else None)
+
+
 def test_a_narrow_form_keeps_every_name_of_the_signature_line(tmp_path: Path) -> None:
     form = Form("窄表", "窄表", [Table([Column("名称", 20)], [["甲"]])],
                 signatures=Signatures("张三", "李四", "王五", date(2026, 11, 15)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import subprocess
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from desk.core.errors import RefusedError, ValidationError
 from desk.core.glossary import SubmissionStatus
 from desk.core.periods import Month
 from desk.exchange.submission import identity, package, versions
-from desk.exchange.submission.manifest import file_sha256, workbook_hashes
+from desk.exchange.submission.manifest import _sheet_hash, file_sha256, workbook_hashes
 from desk.exchange.submission.report import SHEETS
 from desk.exchange.submission.verify import verify
 from desk.store.ledger import Ledger
@@ -36,6 +37,13 @@ def keyed(demo_master: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     ledger = ledger_with_key(demo_master, tmp_path / "demo.desk")
     yield ledger
     ledger.close()
+
+
+def test_the_cell_hash_is_the_one_receivers_already_hold() -> None:
+    # manifests of earlier submissions carry this hash: its definition never changes
+    rows = [["标题 \"引号\"\\ ", None, ""],
+            [1, 2.5, True, date(2026, 10, 31), datetime(2026, 10, 31, 8, 30), "\u2028\tx\n"]]
+    assert _sheet_hash(rows) == "ac839e1b68d5744a200644e149bd9ef5fe9e854937faa677799d20bc7555a4fb"
 
 
 def test_export_writes_a_signed_folder_that_verifies(keyed: Ledger, tmp_path: Path) -> None:

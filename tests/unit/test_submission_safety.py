@@ -88,16 +88,16 @@ def test_a_write_by_another_window_during_export_locks_nothing(keyed: Ledger, tm
     from desk.core.errors import RefusedError
     from desk.exchange.submission import package
 
-    real_write_pdf = package.write_pdf
+    real_pdf_bytes = package.pdf_bytes
 
-    def write_pdf(*args: object, **kwargs: object) -> object:
-        result = real_write_pdf(*args, **kwargs)  # type: ignore[arg-type]
+    def pdf_bytes(*args: object, **kwargs: object) -> object:
+        result = real_pdf_bytes(*args, **kwargs)  # type: ignore[arg-type]
         with Ledger.open(keyed.path) as other:
             record = other.months.of_month("2026-10")[0]
             other.months.save(dataclasses.replace(record, progress="另一个窗口刚改的"))
         return result
 
-    monkeypatch.setattr(package, "write_pdf", write_pdf)
+    monkeypatch.setattr(package, "pdf_bytes", pdf_bytes)
     out = tmp_path / "out"
     with pytest.raises(RefusedError, match="生成报送文件期间台账被修改"):
         export(keyed, "2026-10", out)

@@ -35,6 +35,7 @@ with thousands separators, notes (“注：…”), and the signature line 填�
                 header_left="海州区韩家店镇 2026年10月", header_right="第1版")
     write_xlsx(book, "调度表.xlsx", font=fonts.resolve(ledger_font_key))
     write_pdf(book, "调度表.pdf", font=fonts.resolve(ledger_font_key))
+    data = pdf_bytes(book)  # the same PDF in memory, e.g. to sign it before writing it
 
 The pieces (``desk.exchange.forms.model``):
 
@@ -89,10 +90,10 @@ from desk.exchange.forms.model import (
     Table,
     format_value,
 )
-from desk.exchange.forms.pdf import write_pdf
+from desk.exchange.forms.pdf import pdf_bytes, write_pdf
 from desk.exchange.forms.xlsx import write_xlsx
 
 __all__ = [
     "AMOUNT", "AMOUNT0", "COUNT", "DATE", "DECIMAL2", "PERCENT", "Book", "Cell", "Column", "Form", "Row",
-    "RowKind", "Signatures", "Table", "fonts", "format_value", "write_pdf", "write_xlsx",
+    "RowKind", "Signatures", "Table", "fonts", "format_value", "pdf_bytes", "write_pdf", "write_xlsx",
 ]

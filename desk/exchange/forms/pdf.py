@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from reportlab import rl_config
 from reportlab.lib.colors import Color
@@ -237,6 +237,19 @@ def _form_flowables(form: Form, font_name: str, frame_width: float) -> list[Flow
 def write_pdf(book: Book, path: Path | str, *, font: fonts.FontChoice | None = None) -> Path:
     """Write ``book`` to ``path`` (A4, each form from a new page) and return the path."""
     path = Path(path)
+    with atomic.replacing(path) as temp:
+        _build(book, str(temp), font)
+    return path
+
+
+def pdf_bytes(book: Book, *, font: fonts.FontChoice | None = None) -> bytes:
+    """``book`` as a PDF, made in memory (for signing before it is written)."""
+    out = io.BytesIO()
+    _build(book, out, font)
+    return out.getvalue()
+
+
+def _build(book: Book, target: str | IO[bytes], font: fonts.FontChoice | None) -> None:
     font_name = fonts.register(font or fonts.bundled())
     sizes = {"landscape": landscape(A4), "portrait": A4}
     first = "landscape" if book.forms[0].landscape else "portrait"
@@ -247,7 +260,7 @@ def write_pdf(book: Book, path: Path | str, *, font: fonts.FontChoice | None = N
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name)
         templates.append(PageTemplate(id=name, frames=[frame], pagesize=size))
     doc = BaseDocTemplate(
-        str(path), pagesize=sizes[first], leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+        target, pagesize=sizes[first], leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM, title=book.title, author=book.author, subject=book.subject,
         creator=f"项目台账 Desk {__version__}", keywords=list(book.keywords), pageTemplates=templates,
     )
@@ -264,9 +277,6 @@ def write_pdf(book: Book, path: Path | str, *, font: fonts.FontChoice | None = N
     previous = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        with atomic.replacing(path) as temp:
-            doc.filename = str(temp)
-            doc.build(story, canvasmaker=_numbered_canvas(book, font_name))
+        doc.build(story, canvasmaker=_numbered_canvas(book, font_name))
     finally:
         rl_config.useA85 = previous
-    return path

@@ -149,7 +149,7 @@ def wrap_text(text: str, max_width: float, metrics: Metrics) -> list[tuple[str, 
     return lines
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Cell:
     x0: float
     x1: float
@@ -176,6 +176,7 @@ class TableLayout:
         self.pad_x = max(1.6, size * 0.32)
         self.pad_y = max(1.4, size * 0.26)
         self.metrics = Metrics(font_name, size)
+        self._cells: dict[tuple[int, int, str, str, bool], _Cell] = {}  # shared: never changed once made
         self.edges = [0.0, *accumulate(col_widths)]
         self.width = self.edges[-1]
         columns = table.all_columns
@@ -223,6 +224,14 @@ class TableLayout:
         self.offsets = [0.0, *accumulate(r.height for r in rows)]
 
     def _cell(self, first: int, last: int, text: str, align: str, *, wrap: bool) -> _Cell:
+        # forms repeat most of their cells (类别, 阶段, 单位, 是/否 …): measured once each
+        key = (first, last, text, align, wrap)
+        found = self._cells.get(key)
+        if found is None:
+            found = self._cells[key] = self._measure(first, last, text, align, wrap=wrap)
+        return found
+
+    def _measure(self, first: int, last: int, text: str, align: str, *, wrap: bool) -> _Cell:
         x0, x1 = self.edges[first], self.edges[last + 1]
         avail = x1 - x0 - 2 * self.pad_x
         size = self.size

@@ -13,6 +13,7 @@ import hashlib
 import json
 from datetime import date, datetime, time
 from decimal import Decimal
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,8 @@ def file_sha256(path: Path) -> str:
 
 def canonical_cell(value: Any) -> str | None:
     """A cell's value as text that every spreadsheet program agrees on; None for blank."""
+    if type(value) is str:  # most cells: checked first
+        return value or None
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -60,21 +63,27 @@ def workbook_hashes(path: Path) -> tuple[str, dict[str, str]]:
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        sheets: dict[str, str] = {}
-        for name in workbook.sheet_names:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            digest = hashlib.sha256()
-            for r, row in enumerate(rows, start=1):
-                for c, value in enumerate(row, start=1):
-                    text = canonical_cell(value)
-                    if text is not None:
-                        digest.update(f"{r}\t{c}\t{json.dumps(text, ensure_ascii=False)}\n".encode())
-            sheets[name] = digest.hexdigest()
+        sheets = {name: _sheet_hash(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                  for name in workbook.sheet_names}
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise WorkbookUnreadable(str(exc)) from exc
     total = hashlib.sha256("".join(f"{json.dumps(n, ensure_ascii=False)}\t{h}\n" for n, h in sheets.items())
                            .encode()).hexdigest()
     return total, sheets
+
+
+def _sheet_hash(rows: list[list[Any]]) -> str:
+    """SHA-256 of one line ``row<TAB>column<TAB>JSON text`` per non-blank cell (1-based)."""
+    # json_text is what json.dumps(text, ensure_ascii=False) returns for a str, without
+    # building an encoder per cell
+    json_text = encode_basestring
+    lines: list[str] = []
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            text = canonical_cell(value)
+            if text is not None:
+                lines.append(f"{r}\t{c}\t{json_text(text)}\n")
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
 def dumps(manifest: dict[str, Any]) -> bytes:

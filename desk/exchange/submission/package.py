@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from desk import __version__
+from desk.core import collector
 from desk.core.errors import DeskError, RefusedError
 from desk.core.glossary import Claim, SubmissionStatus
 from desk.core.models import Submission
 from desk.core.periods import Month
 from desk.exchange import atomic
-from desk.exchange.forms import fonts, write_pdf, write_xlsx
+from desk.exchange.forms import fonts, pdf_bytes, write_xlsx
 from desk.exchange.submission import manifest as mf
 from desk.exchange.submission import preflight as pf
 from desk.exchange.submission.identity import cert_info, full_unit_name, pem, signing_key
@@ -116,6 +117,12 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
                  people: People | None = None, *, make_zip: bool = False,
                  progress: Progress | None = None) -> ExportResult:
     """Make, sign and record the month's submission; return where it is."""
+    with collector.paused():  # millions of short-lived objects, no cycles: see desk.core.collector
+        return _export_month(ledger, month, out_dir, passphrase, people, make_zip=make_zip, progress=progress)
+
+
+def _export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passphrase: str,
+                  people: People | None, *, make_zip: bool, progress: Progress | None) -> ExportResult:
     month = Month.parse(month) if isinstance(month, str) else month
     report = progress or (lambda label, done, total: None)
     timings: dict[str, float] = {}
@@ -174,10 +181,10 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
         write_xlsx(book, xlsx_path, font=font)
         lap("xlsx_s")
         report("正在生成 PDF…", 3, STEPS)
-        write_pdf(book, pdf_path, font=font)
+        unsigned = pdf_bytes(book, font=font)  # signed in memory: only the signed PDF is written
         lap("pdf_s")
         report("正在签名…", 4, STEPS)
-        signed = sign_pdf(pdf_path.read_bytes(), key, reason=f"{month.label}月报报送（{edition.label}）",
+        signed = sign_pdf(unsigned, key, reason=f"{month.label}月报报送（{edition.label}）",
                           location=data.full_unit_name, name=ledger.unit.name)
         atomic.write_bytes(pdf_path, signed)
         cert_path = work / mf.CERTIFICATE
