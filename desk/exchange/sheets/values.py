@@ -20,6 +20,7 @@ BLANK_WORDS = frozenset({"-", "--", "—", "——", "－", "/", "／", "\\", "�
 
 
 _MESSY = re.compile(r"[\r\n\t\xa0\u3000]|  ")
+_SPACES = re.compile(r"\s+")
 
 
 class CellError(ValueError):
@@ -57,7 +58,7 @@ def clean_text(value: Any) -> str:
 
 def text_key(text: str) -> str:
     """How two names are compared: half-width, no spaces, case-folded."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
 def read_cell(spec: FieldSpec, value: Any, *, unit: str | None = None, date1904: bool = False) -> Any:
