@@ -9,7 +9,7 @@ a few hundred rows pays that once per statement. Rows go in in order, so a table
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -39,26 +39,36 @@ def insert_rows(conn: sqlite3.Connection, table: str, names: Sequence[str], rows
 
 
 def insert_objects(conn: sqlite3.Connection, table: str, objs: Sequence[Any]) -> None:
-    """Insert new dataclass rows (all of one model, without ids): ``to_row`` per object,
-    without the dicts and without calling the converters of plain columns."""
+    """Insert new dataclass rows (all of one model, without ids) as ``to_row`` would write
+    them, converting column by column and each distinct value once."""
     if not objs:
         return
     model: Any = type(objs[0])
     cols = [c for c in columns(model) if c.field != "id"]
-    fetch = attrgetter(*(c.field for c in cols))
-    converted = [(i, c.to_db) for i, c in enumerate(cols) if c.to_db is not _identity]
-    # Stage, category, the import's timestamp, empty flags …: the same few values row after row.
-    caches: list[dict[Any, Any]] = [{} for _ in converted]
-    rows = []
-    for obj in objs:
-        values = list(fetch(obj))
-        for (i, convert), cache in zip(converted, caches, strict=True):
-            value = values[i]
-            if value is None:
-                continue
-            try:
-                values[i] = cache[value]
-            except KeyError:
-                values[i] = cache[value] = convert(value)
-        rows.append(values)
-    insert_rows(conn, table, [c.column for c in cols], rows)
+    by_column: list[Sequence[Any]] = list(zip(*map(attrgetter(*(c.field for c in cols)), objs), strict=True))
+    for i, col in enumerate(cols):
+        if col.to_db is not _identity:
+            by_column[i] = _converted(by_column[i], col.to_db)
+    insert_rows(conn, table, [c.column for c in cols], list(zip(*by_column, strict=True)))
+
+
+class _Memo(dict[Any, Any]):
+    """A converter's results by value: stage, category, the import's timestamp, empty flags …
+    are the same few values row after row."""
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        result = self[value] = self.convert(value)
+        return result
+
+
+def _converted(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """``values`` through ``convert``, ``None`` kept as it is."""
+    memo = _Memo(convert)
+    try:
+        return [None if value is None else memo[value] for value in values]
+    except TypeError:  # an unhashable value (a list): convert each one
+        return [None if value is None else convert(value) for value in values]

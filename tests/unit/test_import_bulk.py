@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime
 from decimal import Decimal
@@ -56,3 +57,7 @@ def test_a_refused_row_fails_the_whole_statement(empty: Ledger) -> None:
     with pytest.raises(sqlite3.IntegrityError), empty.transaction():
         bulk.insert_objects(empty.conn, "projects", [good, bad])
     assert empty.count("projects") == 0
+
+
+def test_unhashable_values_are_converted_one_by_one() -> None:
+    assert bulk._converted([[1], None, [1]], json.dumps) == ["[1]", None, "[1]"]
