@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desk.core.errors import FieldError, ValidationError
+from desk.core.gcpause import collector_paused
 from desk.core.models import Lead, Project, ProjectMonth
 from desk.exchange.sheets.errors import MappingIncomplete
 from desk.exchange.sheets.fields import KIND_LABELS, LEADS, PROJECTS
@@ -88,6 +89,7 @@ def plan_import(ledger: Ledger, table: Table, mapping: Mapping) -> ImportPlan:
     return build_plan(table, mapping, existing_for(ledger, mapping.kind, mapping.month))
 
 
+@collector_paused()
 def apply_import(
     ledger: Ledger, table: Table, mapping: Mapping, source: ImportSource, *,
     progress: Report | None = None, backup: bool = True,
