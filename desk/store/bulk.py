@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
@@ -35,7 +36,7 @@ def insert_rows(conn: sqlite3.Connection, table: str, names: Sequence[str], rows
         sql = statements.get(len(chunk))
         if sql is None:
             sql = statements[len(chunk)] = head + ", ".join([one] * len(chunk))
-        conn.execute(sql, [value for row in chunk for value in row])
+        conn.execute(sql, list(chain.from_iterable(chunk)))
 
 
 def insert_objects(conn: sqlite3.Connection, table: str, objs: Sequence[Any]) -> None:
