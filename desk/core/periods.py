@@ -28,10 +28,14 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        match = _MONTH_RE.match(text.strip())
-        if not match:
-            raise ValueError(f"“{text}”不是月份，应写成 YYYY-MM，例如 2026-10")
-        return cls(int(match[1]), int(match[2]))
+        if cls is Month and type(text) is str:  # immutable, so each text is parsed once (see _PARSED)
+            found = _PARSED.get(text)
+            if found is None:
+                found = _parse(cls, text)
+                if len(_PARSED) < 1024:
+                    _PARSED[text] = found
+            return found
+        return _parse(cls, text)
 
     @classmethod
     def of(cls, day: date) -> Month:
@@ -68,6 +72,17 @@ class Month:
 
     def contains(self, day: date) -> bool:
         return day.year == self.year and day.month == self.month
+
+
+def _parse(cls: type[Month], text: str) -> Month:
+    match = _MONTH_RE.match(text.strip())
+    if not match:
+        raise ValueError(f"“{text}”不是月份，应写成 YYYY-MM，例如 2026-10")
+    return cls(int(match[1]), int(match[2]))
+
+
+# Month.parse's results by text: an import validates the same month for each of its rows.
+_PARSED: dict[str, Month] = {}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def _required(errors: list[FieldError], obj: object, name: str) -> None:
 def _non_negative(errors: list[FieldError], obj: object, *names: str) -> None:
     for name in names:
         value = getattr(obj, name)
-        if value is not None and Decimal(value) < 0:
+        if value is not None and (value if type(value) is Decimal else Decimal(value)) < 0:
             errors.append(FieldError(name, f"{field_label(name)}不能为负数"))
 
 

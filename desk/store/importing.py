@@ -11,19 +11,18 @@ import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desk.core.errors import FieldError, ValidationError
+from desk.core.gcpause import collector_paused
 from desk.core.models import Lead, Project, ProjectMonth
 from desk.exchange.sheets.errors import MappingIncomplete
 from desk.exchange.sheets.fields import KIND_LABELS, LEADS, PROJECTS
 from desk.exchange.sheets.mapping import Mapping, detect_kind, header_key_of, suggest
 from desk.exchange.sheets.plan import CREATE, UPDATE, Existing, ImportPlan, build_plan
 from desk.exchange.sheets.table import Table, title_month
-from desk.store.mapping import _identity as mapping_identity
-from desk.store.mapping import columns
+from desk.store.bulk import insert_objects, insert_rows
 
 if TYPE_CHECKING:
     from desk.store.ledger import Ledger
@@ -90,6 +89,7 @@ def plan_import(ledger: Ledger, table: Table, mapping: Mapping) -> ImportPlan:
     return build_plan(table, mapping, existing_for(ledger, mapping.kind, mapping.month))
 
 
+@collector_paused()
 def apply_import(
     ledger: Ledger, table: Table, mapping: Mapping, source: ImportSource, *,
     progress: Report | None = None, backup: bool = True,
@@ -131,32 +131,6 @@ def _ledger_state(ledger: Ledger) -> tuple[int, int]:
     return int(version), int(audit)
 
 
-def _insert_all(ledger: Ledger, table: str, objs: list[Any]) -> None:
-    """Insert many new dataclass rows at once: ``to_row`` per row, without the dicts and
-    without calling the converters of plain text columns (a 10,000-row import has 350,000 cells)."""
-    model: Any = type(objs[0])
-    cols = [c for c in columns(model) if c.field != "id"]
-    fetch = attrgetter(*(c.field for c in cols))
-    converted = [(i, c.to_db) for i, c in enumerate(cols) if c.to_db is not mapping_identity]
-    # Stage, category, the import's timestamp, empty flags …: the same few values row after row.
-    caches: list[dict[Any, Any]] = [{} for _ in converted]
-    rows = []
-    for obj in objs:
-        values = list(fetch(obj))
-        for (i, convert), cache in zip(converted, caches, strict=True):
-            value = values[i]
-            if value is None:
-                continue
-            try:
-                values[i] = cache[value]
-            except KeyError:
-                values[i] = cache[value] = convert(value)
-        rows.append(values)
-    ledger.conn.executemany(
-        f"INSERT INTO {table} ({', '.join(c.column for c in cols)}) VALUES ({', '.join('?' * len(cols))})", rows
-    )
-
-
 def _write_projects(ledger: Ledger, plan: ImportPlan, source: ImportSource, report: Report) -> None:
     repo = ledger.projects
     now = ledger.now()
@@ -169,16 +143,16 @@ def _write_projects(ledger: Ledger, plan: ImportPlan, source: ImportSource, repo
             r.record.created_at = r.record.updated_at = now
         before = ledger.conn.execute("SELECT coalesce(max(id), 0) FROM projects").fetchone()[0]
         new_projects: list[Project] = [r.record for r in creates]  # type: ignore[misc]
-        _insert_all(ledger, "projects", new_projects)
+        insert_objects(ledger.conn, "projects", new_projects)
         # Inside our write transaction SQLite hands out max(id) + 1, + 2 …: the new rows' ids.
         new_ids = [r[0] for r in ledger.conn.execute("SELECT id FROM projects WHERE id > ? ORDER BY id", (before,))]
         if len(new_ids) != len(creates):
             raise RuntimeError("imported projects did not get consecutive ids")
         reason = f"导入表格“{source.file_name}”"
-        ledger.conn.executemany(
-            "INSERT INTO stage_changes (project_id, from_stage, to_stage, on_date, reason, at, clerk)"
-            " VALUES (?, NULL, ?, ?, ?, ?, ?)",
-            [(pid, project.stage.value, today, reason, now.isoformat(), clerk)
+        at = now.isoformat()
+        insert_rows(
+            ledger.conn, "stage_changes", ("project_id", "from_stage", "to_stage", "on_date", "reason", "at", "clerk"),
+            [(pid, None, project.stage.value, today, reason, at, clerk)
              for pid, project in zip(new_ids, new_projects, strict=True)],
         )
         ledger.audit("bulk_create", "project", None,
@@ -191,7 +165,7 @@ def _write_projects(ledger: Ledger, plan: ImportPlan, source: ImportSource, repo
             month_rows.append(ProjectMonth(project_id=pid, month=month, stage=r.record.stage,  # type: ignore[union-attr]
                                            updated_at=now, updated_by=clerk, **r.month_values))
     if month_rows:
-        _insert_all(ledger, "project_months", month_rows)
+        insert_objects(ledger.conn, "project_months", month_rows)
     updates = [r for r in plan.rows if r.action == UPDATE]
     for done, r in enumerate(updates, start=1):
         project: Project = r.record  # type: ignore[assignment]

@@ -337,8 +337,7 @@ def _xlsx_extent(data: bytes) -> tuple[int, int]:
     rows = max((int(r) for r in _ROW_REF.findall(data)), default=0)
     letters = set(_CELL_COL.findall(data))
     cols = max((column_number(c) for c in letters), default=0)
-    cells_tagged = len(_CELL_TAG.findall(data))
-    if cells_tagged and not letters:
+    if not letters and _CELL_TAG.search(data):
         cols = max(chunk.count(b"<c") for chunk in data.split(b"<row"))  # cells without r="…"
     facts = SheetFacts("", rows, cols)
     if facts.too_big() is None:

@@ -3,6 +3,7 @@ clerk, and remembered for the next file with the same heading."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -82,10 +83,17 @@ def _candidates(column: Column) -> list[str]:
     return [k for k in keys if k]
 
 
-def _score(column: Column, field_spec: FieldSpec) -> int:
+@functools.cache
+def _synonym_keys(field_spec: FieldSpec) -> tuple[str, ...]:
+    """A field's synonyms and label in ``header_key`` form (worked out once per field)."""
+    return tuple(header_key(s) for s in (*field_spec.synonyms, field_spec.label))
+
+
+def _score(candidates: list[str], field_spec: FieldSpec) -> int:
+    """How well a column whose heading keys are ``candidates`` fits the field."""
     best = 0
-    synonyms = [header_key(s) for s in (*field_spec.synonyms, field_spec.label)]
-    for key in _candidates(column):
+    synonyms = _synonym_keys(field_spec)
+    for key in candidates:
         for synonym in synonyms:
             if not synonym:
                 continue
@@ -102,7 +110,8 @@ def score_table(table: Table, kind: str) -> dict[int, dict[str, int]]:
     for column in table.columns:
         if header_key(column.name) in ("序号", "排序"):
             continue
-        scores = {f.name: s for f in FIELDS[kind] if (s := _score(column, f))}
+        candidates = _candidates(column)
+        scores = {f.name: s for f in FIELDS[kind] if (s := _score(candidates, f))}
         if scores:
             result[column.index] = scores
     return result

@@ -11,10 +11,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import zip_longest
 from typing import Any
 
 from desk.core import stages
 from desk.core.contacts import mask_field
+from desk.core.gcpause import collector_paused
 from desk.core.glossary import Category, LeadState, field_label
 from desk.core.models import Lead, Project, ProjectMonth
 from desk.core.periods import Month
@@ -125,6 +127,7 @@ class _Builder:
         self.specs: dict[int, FieldSpec] = mapping.specs()
         self.plan = ImportPlan(mapping.kind, table.sheet, mapping)
         self.unit_ids = {text_key(name): uid for uid, name in existing.units.items()}
+        self.unit_keys: dict[str, str] = {}  # a unit's name as written → text_key (the column repeats a few)
         self.seen: dict[tuple[str, int | None] | tuple[str, str], int] = {}
         self.month_fields = frozenset(s.name for s in self.specs.values() if s.record == "month")
         self.readers = {
@@ -146,13 +149,20 @@ class _Builder:
         body = self.table.body
         self.read: dict[int, list[Any]] = {}
         self.where = {spec.name: column for column, spec in self.specs.items()}
+        self.unreadable: set[int] = set()  # body rows holding a CellError
+        by_column = list(zip_longest(*(row.cells for row in body), fillvalue=""))
+        blank_column = ("",) * len(body)
         for column in self.specs:
             read = self.readers[column]
-            cells = [row.cells[column] if column < len(row.cells) else "" for row in body]
+            cells = by_column[column] if column < len(by_column) else blank_column
             try:
                 self.read[column] = [None if raw == "" or raw is None else read(raw) for raw in cells]
             except CellError:
                 self.read[column] = [self._read_one(read, raw) for raw in cells]
+                self.unreadable.update(i for i, value in enumerate(self.read[column]) if isinstance(value, CellError))
+        self.names = [spec.name for spec in self.specs.values()]
+        read_columns = [self.read[c] for c in self.specs]
+        self.by_row: list[tuple[Any, ...]] = list(zip(*read_columns, strict=True)) if read_columns else [()] * len(body)
 
     @staticmethod
     def _read_one(read: Any, raw: Any) -> Any:
@@ -165,6 +175,9 @@ class _Builder:
 
     def read_row(self, index: int, row: Any) -> tuple[dict[str, Any], dict[str, int], bool]:
         """Field values of body row ``index``, field → column, and whether the row had any error."""
+        if not row.uncached and not row.merged_from and index not in self.unreadable:  # the usual row: no checks
+            cells = zip(self.names, self.by_row[index], strict=True)
+            return {name: value for name, value in cells if value is not None}, self.where, False
         values: dict[str, Any] = {}
         failed = False
         for column, spec in self.specs.items():
@@ -194,7 +207,10 @@ class _Builder:
         name = values.pop("unit_id", None)
         if name is None:
             return None
-        unit_id = self.unit_ids.get(text_key(name))
+        key = self.unit_keys.get(name)
+        if key is None:
+            key = self.unit_keys[name] = text_key(name)
+        unit_id = self.unit_ids.get(key)
         if unit_id is None:
             known = "、".join(self.existing.units.values())
             self.error(row, where.get("unit_id"), f"台账中没有单位“{name}”。现有单位：{known}")
@@ -356,6 +372,7 @@ class _Builder:
             plan.notes.append(f"表中没有“{field_label('category')}”列，新建项目的类别记为“其他”")
 
 
+@collector_paused()
 def build_plan(table: Table, mapping: Mapping, existing: Existing) -> ImportPlan:
     """Read, match and check every row of ``table`` under ``mapping``. Writes nothing."""
     builder = _Builder(table, mapping, existing)

@@ -349,8 +349,8 @@ def find_table(data: SheetData) -> Table | None:
             if section is not None:
                 skipped.append((r + 1, f"分组标题“{section}”"))
                 continue
-        merged_from = {c: grid.origin[(r, c)][0] + 1 for c in grid.covered_in_row.get(r, ())
-                       if grid.origin[(r, c)][0] < r}
+        covered = grid.covered_in_row.get(r)
+        merged_from = {c: grid.origin[(r, c)][0] + 1 for c in covered if grid.origin[(r, c)][0] < r} if covered else {}
         body.append(BodyRow(r + 1, values, merged_from, uncached_by_row.get(r, frozenset())))
     return Table(data.name, tuple(h + 1 for h in header_rows), columns, body, title_lines, skipped, end,
                  sheet_unit, data.date1904)

@@ -20,6 +20,7 @@ BLANK_WORDS = frozenset({"-", "--", "—", "——", "－", "/", "／", "\\", "�
 
 
 _MESSY = re.compile(r"[\r\n\t\xa0\u3000]|  ")
+_SPACES = re.compile(r"\s+")
 
 
 class CellError(ValueError):
@@ -57,7 +58,7 @@ def clean_text(value: Any) -> str:
 
 def text_key(text: str) -> str:
     """How two names are compared: half-width, no spaces, case-folded."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
 def read_cell(spec: FieldSpec, value: Any, *, unit: str | None = None, date1904: bool = False) -> Any:
@@ -85,12 +86,6 @@ def reader_for(spec: FieldSpec, *, unit: str | None = None, date1904: bool = Fal
 
         return text
 
-    def blank_or(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        def wrapped(value: Any) -> Any:
-            return None if is_blank(value) else read(value)
-
-        return wrapped
-
     def remembered(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """A column of 在建/工业/2027年10月 repeats a few values: read each once."""
         cache: dict[tuple[type, Any], Any] = {}
@@ -111,7 +106,7 @@ def reader_for(spec: FieldSpec, *, unit: str | None = None, date1904: bool = Fal
         return wrapped
 
     if spec.kind == "amount":
-        return blank_or(_amount_reader(spec, unit))
+        return _amount_reader(spec, unit)
     if spec.kind == "date":
 
         def a_date(value: Any) -> Any:
@@ -120,7 +115,7 @@ def reader_for(spec: FieldSpec, *, unit: str | None = None, date1904: bool = Fal
             except DateError as exc:
                 raise CellError(str(exc)) from None
 
-        return remembered(blank_or(a_date))
+        return remembered(_blank_or(a_date))
     if spec.kind == "enum":
         assert spec.enum is not None
         enum = spec.enum
@@ -133,7 +128,7 @@ def reader_for(spec: FieldSpec, *, unit: str | None = None, date1904: bool = Fal
                 raise CellError(f"“{text}”不是可识别的{spec.label}，应为：{words}")
             return found
 
-        return remembered(blank_or(member))
+        return remembered(_blank_or(member))
     if spec.kind == "bool":
 
         def yes_no(value: Any) -> Any:
@@ -145,32 +140,39 @@ def reader_for(spec: FieldSpec, *, unit: str | None = None, date1904: bool = Fal
                 raise CellError(f"“{text}”看不出是“是”还是“否”")
             return answer
 
-        return remembered(blank_or(yes_no))
+        return remembered(_blank_or(yes_no))
     raise AssertionError(spec.kind)
 
 
-def _amount_reader(spec: FieldSpec, unit: str | None) -> Callable[[Any], Decimal]:
+def _blank_or(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def wrapped(value: Any) -> Any:
+        return None if is_blank(value) else read(value)
+
+    return wrapped
+
+
+def _amount_reader(spec: FieldSpec, unit: str | None) -> Callable[[Any], Decimal | None]:
     """Numbers take a short way (most cells of a big sheet are plain numbers in the heading's
-    unit); everything else goes through ``parse_amount``."""
+    unit, never blank); everything else goes through ``parse_amount``. ``None`` for a blank."""
     target = "万美元" if spec.currency == "USD" else "万元"
     source = unit or target
     try:
         source_currency, source_scale = unit_scale(source)
         target_currency, target_scale = unit_scale(target)
     except AmountError:
-        return lambda value: _amount(spec, value, unit)
+        return _blank_or(lambda value: _amount(spec, value, unit))
     if source_currency != target_currency:
-        return lambda value: _amount(spec, value, unit)
+        return _blank_or(lambda value: _amount(spec, value, unit))
     scale = Decimal(source_scale) / Decimal(target_scale)
 
-    def amount(value: Any) -> Decimal:
+    def amount(value: Any) -> Decimal | None:
         kind = type(value)
         if kind is float or kind is int:
             if value < 0 or (kind is float and not math.isfinite(value)):
                 return _amount(spec, value, unit)  # says why
             number = Decimal(repr(value)) if kind is float else Decimal(value)
             return number if scale == 1 else tidy(number * scale)
-        return _amount(spec, value, unit)
+        return None if is_blank(value) else _amount(spec, value, unit)
 
     return amount
 
