@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desk.core import collector
 from desk.core.errors import FieldError, ValidationError
-from desk.core.gcpause import collector_paused
 from desk.core.models import Lead, Project, ProjectMonth
 from desk.exchange.sheets.errors import MappingIncomplete
 from desk.exchange.sheets.fields import KIND_LABELS, LEADS, PROJECTS
@@ -89,7 +89,7 @@ def plan_import(ledger: Ledger, table: Table, mapping: Mapping) -> ImportPlan:
     return build_plan(table, mapping, existing_for(ledger, mapping.kind, mapping.month))
 
 
-@collector_paused()
+@collector.paused()
 def apply_import(
     ledger: Ledger, table: Table, mapping: Mapping, source: ImportSource, *,
     progress: Report | None = None, backup: bool = True,

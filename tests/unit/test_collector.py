@@ -33,3 +33,15 @@ def test_a_collector_switched_off_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_as_a_decorator_each_call_pauses_and_resumes() -> None:
+    seen = []
+
+    @collector.paused()
+    def work() -> None:
+        seen.append(gc.isenabled())
+
+    work()
+    work()
+    assert seen == [False, False] and gc.isenabled()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desk.core.gcpause import collector_paused
+from desk.core import collector
 from desk.exchange.sheets.errors import SheetFileError
 from desk.exchange.sheets.fields import KNOWN_HEADER_KEYS, header_key
 from desk.exchange.sheets.reader import SheetInfo, Workbook
@@ -30,7 +30,7 @@ def _known_headings(table: Table) -> int:
     return sum(1 for c in table.columns if header_key(c.parts[-1]) in KNOWN_HEADER_KEYS)
 
 
-@collector_paused()
+@collector.paused()
 def load_table(path: Path | str, sheet: str | None = None) -> LoadedTable:
     """Raises :class:`SheetFileError` (Chinese) when the file or sheet cannot be used."""
     path = Path(path)

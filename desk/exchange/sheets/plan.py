@@ -14,9 +14,8 @@ from decimal import Decimal
 from itertools import zip_longest
 from typing import Any
 
-from desk.core import stages
+from desk.core import collector, stages
 from desk.core.contacts import mask_field
-from desk.core.gcpause import collector_paused
 from desk.core.glossary import Category, LeadState, field_label
 from desk.core.models import Lead, Project, ProjectMonth
 from desk.core.periods import Month
@@ -372,7 +371,7 @@ class _Builder:
             plan.notes.append(f"表中没有“{field_label('category')}”列，新建项目的类别记为“其他”")
 
 
-@collector_paused()
+@collector.paused()
 def build_plan(table: Table, mapping: Mapping, existing: Existing) -> ImportPlan:
     """Read, match and check every row of ``table`` under ``mapping``. Writes nothing."""
     builder = _Builder(table, mapping, existing)
