@@ -126,7 +126,8 @@ def resolve_or_bundled(key: str | None) -> tuple[FontChoice, str]:
     saying why (for pre-flight, so that a missing font never stops a submission)."""
     try:
         choice = resolve(key)
-        register(choice)
+        if choice.key != BUNDLED_KEY:  # the bundled font is known to embed: parsing it (0.5 s) waits for the PDF
+            register(choice)
         return choice, ""
     except FontError as exc:
         return bundled(), f"{exc.message}；本次使用内置字体"
