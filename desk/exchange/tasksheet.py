@@ -17,7 +17,7 @@ from pathlib import Path
 from desk.core.errors import DeskError, os_reason
 from desk.core.glossary import IndicatorKind
 from desk.core.progress import Report, Row, TaskProgress, format_percent
-from desk.exchange.forms import PERCENT, Book, Column, Form, Signatures, Table, fonts, write_pdf, write_xlsx
+from desk.exchange.forms import PERCENT, Book, Column, Form, Signatures, Table, fonts
 from desk.exchange.forms import Row as FormRow
 from desk.store.ledger import Ledger
 
@@ -192,6 +192,8 @@ def breakdown_book(ledger: Ledger, result: Report, with_progress: bool = False) 
 
 def write_book(ledger: Ledger, book: Book, out: Path | str) -> Path:
     """Write to ``out`` as PDF or Excel by its suffix."""
+    from desk.exchange.forms import write_pdf, write_xlsx
+
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:

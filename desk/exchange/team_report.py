@@ -22,7 +22,7 @@ from desk.core.money import tidy
 from desk.core.periods import Month
 from desk.core.teams import TeamMonth
 from desk.exchange import atomic
-from desk.exchange.forms import COUNT, DATE, Book, Column, Form, Row, Signatures, Table, fonts, write_pdf, write_xlsx
+from desk.exchange.forms import COUNT, DATE, Book, Column, Form, Row, Signatures, Table, fonts
 
 if TYPE_CHECKING:
     from desk.store.ledger import Ledger
@@ -130,6 +130,8 @@ def write_team_report(
     people: ReportPeople | None = None,
 ) -> list[Path]:
     """Write ``<team><month>招商工作情况.xlsx`` and ``.pdf`` into ``out_dir``; audit the export."""
+    from desk.exchange.forms import write_pdf, write_xlsx
+
     if month > Month.of(ledger.today()):
         raise RefusedError(f"{month.label}还没有到，还没有可报的招商工作情况")
     out = Path(out_dir)

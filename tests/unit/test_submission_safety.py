@@ -86,9 +86,9 @@ def test_a_write_by_another_window_during_export_locks_nothing(keyed: Ledger, tm
     # A second Desk window (or `desk import`) saves October while October's files are being
     # made: locking the month now would lock data that differs from the signed files.
     from desk.core.errors import RefusedError
-    from desk.exchange.submission import package
+    from desk.exchange.forms import pdf as pdf_writer
 
-    real_pdf_bytes = package.pdf_bytes
+    real_pdf_bytes = pdf_writer.pdf_bytes
 
     def pdf_bytes(*args: object, **kwargs: object) -> object:
         result = real_pdf_bytes(*args, **kwargs)  # type: ignore[arg-type]
@@ -97,7 +97,7 @@ def test_a_write_by_another_window_during_export_locks_nothing(keyed: Ledger, tm
             other.months.save(dataclasses.replace(record, progress="另一个窗口刚改的"))
         return result
 
-    monkeypatch.setattr(package, "pdf_bytes", pdf_bytes)
+    monkeypatch.setattr(pdf_writer, "pdf_bytes", pdf_bytes)
     out = tmp_path / "out"
     with pytest.raises(RefusedError, match="生成报送文件期间台账被修改"):
         export(keyed, "2026-10", out)

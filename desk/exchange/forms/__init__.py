@@ -72,6 +72,9 @@ headers repeated across pages, each form from a new page, the signature line wit
 Both are fast enough for thousands of rows (see ``tests/bench/figures_submission.py``).
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from desk.exchange.forms import fonts
 from desk.exchange.forms.model import (
     AMOUNT,
@@ -90,8 +93,24 @@ from desk.exchange.forms.model import (
     Table,
     format_value,
 )
-from desk.exchange.forms.pdf import pdf_bytes, write_pdf
-from desk.exchange.forms.xlsx import write_xlsx
+
+if TYPE_CHECKING:
+    from desk.exchange.forms.pdf import pdf_bytes, write_pdf
+    from desk.exchange.forms.xlsx import write_xlsx
+
+# The writers pull in reportlab and openpyxl (most of a second to import): loaded when first
+# used, so that a window section which only describes a form opens without them.
+_WRITERS = {"pdf_bytes": "pdf", "write_pdf": "pdf", "write_xlsx": "xlsx"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WRITERS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AMOUNT", "AMOUNT0", "COUNT", "DATE", "DECIMAL2", "PERCENT", "Book", "Cell", "Column", "Form", "Row",

@@ -28,7 +28,7 @@ from desk.core.glossary import Claim, SubmissionStatus
 from desk.core.models import Submission
 from desk.core.periods import Month
 from desk.exchange import atomic
-from desk.exchange.forms import fonts, pdf_bytes, write_xlsx
+from desk.exchange.forms import fonts
 from desk.exchange.submission import manifest as mf
 from desk.exchange.submission import preflight as pf
 from desk.exchange.submission.identity import cert_info, full_unit_name, pem, signing_key
@@ -123,6 +123,9 @@ def export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passph
 
 def _export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passphrase: str,
                   people: People | None, *, make_zip: bool, progress: Progress | None) -> ExportResult:
+    from desk.exchange.forms import pdf as pdf_writer  # reportlab and openpyxl: only once exporting
+    from desk.exchange.forms import xlsx as xlsx_writer
+
     month = Month.parse(month) if isinstance(month, str) else month
     report = progress or (lambda label, done, total: None)
     timings: dict[str, float] = {}
@@ -178,10 +181,10 @@ def _export_month(ledger: Ledger, month: Month | str, out_dir: Path | str, passp
         xlsx_path = work / f"{base}.xlsx"
         pdf_path = work / f"{base}.pdf"
         report("正在生成 Excel 工作簿…", 2, STEPS)
-        write_xlsx(book, xlsx_path, font=font)
+        xlsx_writer.write_xlsx(book, xlsx_path, font=font)
         lap("xlsx_s")
         report("正在生成 PDF…", 3, STEPS)
-        unsigned = pdf_bytes(book, font=font)  # signed in memory: only the signed PDF is written
+        unsigned = pdf_writer.pdf_bytes(book, font=font)  # signed in memory: only the signed PDF is written
         lap("pdf_s")
         report("正在签名…", 4, STEPS)
         signed = sign_pdf(unsigned, key, reason=f"{month.label}月报报送（{edition.label}）",
