@@ -18,7 +18,7 @@ The steps are a registry. A feature adds its own step in its own module::
 
 and lists that module in ``STEP_MODULES`` so that it is imported (and bundled) before the
 steps run. ``order`` places the step; the built-in slots are 10 resources, 20 ledger,
-30 demo, 40 checks, 50 recognition, 60 files, 90 window — export and verification of the
+30 demo, 40 checks, 50 recognition, 60 files, 90 window, 95 sections — export and verification of the
 signed submission belong at 70 and 80. ``needs`` names the steps whose results this
 one uses: they run first under ``--only``, and a failure there skips this step.
 """

@@ -38,13 +38,13 @@ def test_selftest_runs_every_step_and_leaves_nothing_behind(  # type: ignore[no-
     assert code == 0, err
     names = [line.split()[1] for line in lines[:-1]]
     assert names == ["resources", "ledger", "demo", "import", "checks", "recognition", "files", "export", "verify",
-                     "window"]
+                     "window", "sections"]
     assert all(" ok (" in line for line in lines[:-1]), lines
     assert lines[-1] == "selftest: ok"
     by_name = dict(zip(names, lines, strict=False))
     assert "120 个项目" in by_name["demo"] and "均通过校验" in by_name["checks"]
     assert "三个标准案例判定正确" in by_name["recognition"]
-    assert "6 个栏目" in by_name["window"]
+    assert "中文界面" in by_name["window"] and "6 个栏目均已打开" in by_name["sections"]
     assert "已签名" in by_name["export"] and "被拒绝" in by_name["verify"]
     assert list(temp_root.iterdir()) == []  # the temporary ledgers, backups, settings: gone
     assert list(isolated_home.iterdir()) == []  # the clerk's data folder: untouched
@@ -102,11 +102,11 @@ def test_a_feature_registers_its_step_in_order(monkeypatch: pytest.MonkeyPatch, 
     assert code == 0
     names = [line.split("\t")[0] for line in lines]
     assert names == ["resources", "ledger", "demo", "import", "checks", "recognition", "files", "export",
-                     "archive", "verify", "window"]
+                     "archive", "verify", "window", "sections"]
     assert lines[names.index("archive")] == "archive\t归档报送文件（依赖 export）"
 
 
-def test_a_qt_warning_during_the_window_step_fails_it(  # type: ignore[no-untyped-def]
+def test_a_qt_warning_while_visiting_the_sections_fails_the_step(  # type: ignore[no-untyped-def]
     desk_app, temp_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from PySide6.QtCore import qWarning
@@ -121,9 +121,9 @@ def test_a_qt_warning_during_the_window_step_fails_it(  # type: ignore[no-untype
         return original(self, key)
 
     monkeypatch.setattr(desk.ui.mainwindow.MainWindow, "show_section", show_section)
-    code, lines, _ = run(capsys, "--only", "window")
+    code, lines, _ = run(capsys, "--only", "sections")
     assert code == 1
-    window_line = next(line for line in lines if line.startswith("selftest: window"))
+    window_line = next(line for line in lines if line.startswith("selftest: sections"))
     assert "FAILED" in window_line and "Pixmap is a null pixmap" in window_line
 
 
