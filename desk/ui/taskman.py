@@ -194,7 +194,11 @@ class Op(Generic[T]):
             dialog.setMinimumDuration(0)
             if not self._cancellable:
                 dialog.setCancelButton(None)  # type: ignore[arg-type]
-            dialog.canceled.connect(progress.cancel)
+            # A lambda, not the bound method: PySide disconnects a bound method's slot when its
+            # object dies, and the worker thread may drop the op's last reference to it — a
+            # disconnect there waits for the GIL while the GUI thread, holding it, waits for
+            # Qt's connection lock (the window froze). The dialog owns the lambda instead.
+            dialog.canceled.connect(lambda: progress.cancel())
             dialog.hide()
 
             def on_progress(label: str, done: int, total: int) -> None:

@@ -16,10 +16,10 @@ from desk.core.glossary import ApprovalKind, ApprovalStatus, Evidence, ProblemSt
 from desk.core.models import Submission
 from desk.store.ledger import Ledger
 from desk.store.projects import ProjectFilter
+from desk.ui.fields import select
 from desk.ui.mainwindow import MainWindow
 from desk.ui.projects.editor import ProjectEditor
 from desk.ui.projects.editor_records import ProblemDialog
-from desk.ui.projects.fields import select
 from desk.ui.projects.view import ProjectsPage
 from desk.ui.settings import UiSettings
 from tests.conftest import TODAY

@@ -28,10 +28,10 @@ from desk.core.money import AmountError, parse_amount
 from desk.core.periods import Month
 from desk.core.validation import month_errors
 from desk.store.ledger import Ledger
+from desk.ui.fields import AmountField, DateField, Form, amount_text
 from desk.ui.projects import plugins
 from desk.ui.projects.columns import amount
 from desk.ui.projects.editor_tabs import Tab, read_amount, read_date
-from desk.ui.projects.fields import AmountField, DateField, Form, amount_text
 from desk.ui.views.summary import RowsModel
 
 MONTH_AMOUNTS = ("invested_month_wan", "invested_ytd_wan", "invested_total_wan", "statistics_ytd_wan",

@@ -37,8 +37,8 @@ from desk.core.glossary import (
 )
 from desk.core.models import AuditEntry, Problem, StageChange
 from desk.core.validation import problem_errors
+from desk.ui.fields import DateField, Form, combo
 from desk.ui.projects.editor_tabs import Tab, read_date, text_edit
-from desk.ui.projects.fields import DateField, Form, combo
 from desk.ui.views.summary import RowsModel
 
 Index = QModelIndex | QPersistentModelIndex

@@ -36,8 +36,8 @@ from desk.core.glossary import (
     field_label,
 )
 from desk.core.models import Approval, Project, Unit
+from desk.ui.fields import AmountField, DateField, FieldRow, Form, ValueCombo, combo, select
 from desk.ui.projects import stage as stage_ui
-from desk.ui.projects.fields import AmountField, DateField, FieldRow, Form, ValueCombo, combo, select
 
 
 def text_edit(lines: int = 3) -> QPlainTextEdit:

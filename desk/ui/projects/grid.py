@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from desk.core.models import ProjectMonth
 from desk.core.periods import Month
 from desk.store.ledger import Ledger
-from desk.ui.projects.fields import ValueCombo
+from desk.ui.fields import ValueCombo
 from desk.ui.projects.grid_columns import CellError, Kind, check_shape, parse_block
 from desk.ui.projects.grid_model import GridRow, MonthGridModel, load_rows
 from desk.ui.projects.saving import save_month

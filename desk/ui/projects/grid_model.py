@@ -22,8 +22,8 @@ from desk.core.money import format_amount
 from desk.core.periods import Month
 from desk.core.validation import month_errors
 from desk.store.ledger import Ledger
+from desk.ui.fields import amount_text
 from desk.ui.projects.editor_months import same_record
-from desk.ui.projects.fields import amount_text
 from desk.ui.projects.grid_columns import GRID_COLUMNS, CellError, GridColumn, Kind, read_cell, tick_text
 
 Index = QModelIndex | QPersistentModelIndex

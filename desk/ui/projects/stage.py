@@ -22,7 +22,7 @@ from desk.core import stages
 from desk.core.errors import RefusedError
 from desk.core.glossary import Stage
 from desk.core.models import Project
-from desk.ui.projects.fields import DateField, Form, ValueCombo
+from desk.ui.fields import DateField, Form, ValueCombo
 
 
 def choices(current: Stage | None) -> list[tuple[Stage, str | None]]:

@@ -31,7 +31,8 @@ from desk.core.teams import Quotas
 from desk.core.validation import trip_errors
 from desk.exchange.team_report import ReportPeople
 from desk.store.lead_queries import Duplicate
-from desk.ui.views.leads.fields import DateField, Form, combo, text_edit
+from desk.ui.fields import DateField
+from desk.ui.views.leads.fields import Form, combo, text_edit
 
 if TYPE_CHECKING:
     from desk.store.ledger import Ledger

@@ -35,9 +35,10 @@ from desk.core.leads import company_key
 from desk.core.models import FollowUp, Lead
 from desk.core.validation import lead_errors
 from desk.store.lead_queries import Duplicate
+from desk.ui.fields import DateField
 from desk.ui.taskman import Op
 from desk.ui.views.leads.dialogs import DuplicateDialog, LandDialog, ReasonDialog
-from desk.ui.views.leads.fields import AmountField, DateField, Form, combo, select, text_edit
+from desk.ui.views.leads.fields import AmountField, Form, combo, select, text_edit
 from desk.ui.views.leads.timeline import FollowUpPanel, HistoryPanel
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from desk.core.glossary import LeadSource, LeadState
 from desk.core.periods import Month
 from desk.core.pipeline import Pipeline, rate, rate_text
 from desk.store.ledger import Ledger
-from desk.ui.views.leads.fields import DateField
+from desk.ui.fields import DateField
 from desk.ui.views.leads.timeline import ListModel, small_table
 
 BAR_COLORS = [QColor("#5b8fd6"), QColor("#2f7dbd"), QColor("#1f5fae")]

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from desk.core import leads as lead_rules
 from desk.core.models import AuditEntry, FollowUp, Lead
-from desk.ui.views.leads.fields import DateField, Form
+from desk.ui.fields import DateField
+from desk.ui.views.leads.fields import Form
 
 if TYPE_CHECKING:
     from desk.store.ledger import Ledger
