@@ -119,9 +119,13 @@ def wan_to_yuan(amount: Decimal | None) -> int | None:
 
 
 def yuan_to_wan(yuan: int | None) -> Decimal | None:
+    """Whole 元 → 万元, exact and tidy (as ``tidy``): 120000000 → 12000, 12300 → 1.23."""
     if yuan is None:
         return None
-    return tidy(Decimal(int(yuan)) * _ONE_YUAN_IN_WAN)
+    yuan = int(yuan)
+    if yuan % 10_000 == 0:  # most amounts are whole 万元: no Decimal arithmetic at all
+        return Decimal(yuan // 10_000)
+    return Decimal(yuan).scaleb(-4).normalize()  # has a fraction: normalize never gives an exponent > 0
 
 
 def wan(value: str | int | Decimal) -> Decimal:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from desk.core.errors import FieldError, NotFoundError, ValidationError
-from desk.store.mapping import column_names, diff, from_row, to_row
+from desk.store.mapping import column_names, diff, from_values, to_row
 
 if TYPE_CHECKING:
     from desk.store.ledger import Ledger
@@ -40,7 +40,8 @@ class Repo(Generic[T]):
         if order:
             sql += f" ORDER BY {order}"
         cur = self.conn.execute(sql, tuple(params))
-        return [from_row(self.model, dict(zip(self._columns, row, strict=True))) for row in cur]
+        model = self.model
+        return [from_values(model, row) for row in cur]
 
     def get(self, id: int) -> T:
         found = self._select("id = ?", (id,))

@@ -4,8 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from desk.core.money import AmountError, format_amount, parse_amount, wan_to_yuan, yuan_to_wan
+from desk.core.money import AmountError, format_amount, parse_amount, tidy, wan_to_yuan, yuan_to_wan
 from desk.core.periods import DeadlineRule, Month, days_left, deadline_text
 
 
@@ -59,3 +61,12 @@ def test_months_and_deadlines() -> None:
     assert deadline_text(date(2026, 11, 20), date(2026, 11, 20)).startswith("今天截止")
     with pytest.raises(ValueError, match="YYYY-MM"):
         Month.parse("2026/10")
+
+
+@given(st.integers(min_value=-10**18, max_value=10**18))
+def test_yuan_to_wan_is_the_exact_tidy_quotient(yuan: int) -> None:
+    """The fast path (whole 万元, or a scaled and normalised fraction) gives exactly what the
+    definition does: 元 × 0.0001, trailing zeros dropped, never in exponent form."""
+    expected = tidy(Decimal(yuan) * Decimal("0.0001"))
+    got = yuan_to_wan(yuan)
+    assert got == expected and str(got) == str(expected) and "E" not in str(got)
