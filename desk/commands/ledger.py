@@ -33,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("info", help="台账概况")
     ledger_argument(p)
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--check", action="store_true",
+                   help="同时逐页检查台账文件是否完好（大台账需要几秒；损坏时退出码 13）")
     p.set_defaults(handler=cmd_info)
 
     p = sub.add_parser("projects", help="列出项目")
@@ -78,8 +80,12 @@ def cmd_info(args: argparse.Namespace) -> int:
     ledger = open_ledger(args.ledger, readonly=True)
     try:
         info = ledger.info()
+        # Every page read, not only those a command happens to touch: the IT person's check.
+        problems = ledger.integrity_problems() if args.check else None
     finally:
         ledger.close()
+    if problems is not None:
+        info["integrity"] = problems or "ok"
     if args.json:
         print_json(info)
     else:
@@ -87,6 +93,13 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"单位：{info['unit']}    结构版本：{info['schema_version']}    认定标准：{info['rule_profile']}")
         print(f"项目 {info['projects']} 个，线索 {info['leads']} 条，任务 {info['tasks']} 项；"
               f"最近填报月份：{info['latest_month'] or '无'}")
+        if problems is not None:
+            print("文件检查：完好" if not problems else f"文件检查：发现 {len(problems)} 处损坏")
+    if problems:
+        from desk.store.errors import LedgerCorrupt, restore_hint
+
+        print(f"错误：台账文件已损坏：{args.ledger}\n{restore_hint(args.ledger)}", file=sys.stderr)
+        return LedgerCorrupt.exit_code
     return 0
 
 

@@ -47,3 +47,16 @@ def test_the_advice_says_whether_there_is_a_backup_to_restore(demo_path: Path,
     main(["leads", "list", "--ledger", str(other), "--json"])
     err = capsys.readouterr().err
     assert "请从备份恢复" in err and "没有备份" not in err
+
+
+def test_info_check_reads_every_page(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["info", "--ledger", str(demo_path), "--json", "--check"]) == 0
+    assert json.loads(capsys.readouterr().out)["integrity"] == "ok"
+    damage_table(demo_path, "trips")  # a table that info itself never reads
+    assert main(["info", "--ledger", str(demo_path), "--json"]) == 0  # without --check: not looked at
+    capsys.readouterr()
+    assert main(["info", "--ledger", str(demo_path), "--json", "--check"]) == LedgerCorrupt.exit_code
+    err = capsys.readouterr().err
+    assert "台账文件已损坏" in err and "程序内部错误" not in err
