@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from desk.core.errors import FieldError, NotFoundError, ValidationError
+from desk.store.bulk import insert_objects
 from desk.store.mapping import column_names, diff, from_values, to_row
 
 if TYPE_CHECKING:
@@ -112,20 +113,16 @@ class Repo(Generic[T]):
 
     def add_many(self, objs: Iterable[T], *, summary: str) -> int:
         """Bulk insert without one audit entry per row (demo, import): one summary entry."""
-        rows = []
+        stamped = []
         for obj in objs:
             self.validate(obj)
-            rows.append(to_row(self.stamp(obj, created=True)))
-        if not rows:
+            stamped.append(self.stamp(obj, created=True))
+        if not stamped:
             return 0
         with self.ledger.transaction():
-            cols = list(rows[0])
-            self.conn.executemany(
-                f"INSERT INTO {self.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [tuple(r[c] for c in cols) for r in rows],
-            )
+            insert_objects(self.conn, self.table, stamped)
             self.ledger.audit("bulk_create", self.entity or self.table, None, summary, {})
-        return len(rows)
+        return len(stamped)
 
     def update(self, obj: T, *, summary: str | None = None) -> T:
         id = getattr(obj, "id", None)
