@@ -161,9 +161,10 @@ def _write_projects(ledger: Ledger, plan: ImportPlan, source: ImportSource, repo
     month = plan.mapping.month
     month_rows: list[ProjectMonth] = []
     for pid, r in zip(new_ids, creates, strict=True):
-        if r.month_values and month:
-            month_rows.append(ProjectMonth(project_id=pid, month=month, stage=r.record.stage,  # type: ignore[union-attr]
-                                           updated_at=now, updated_by=clerk, **r.month_values))
+        record = r.month_record  # checked by the plan, made for this import: filled in, not copied
+        if record is not None and month:
+            record.project_id, record.updated_at, record.updated_by = pid, now, clerk
+            month_rows.append(record)
     if month_rows:
         insert_objects(ledger.conn, "project_months", month_rows)
     updates = [r for r in plan.rows if r.action == UPDATE]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desk.core.dates import DateError, parse_date
 from desk.core.glossary import Category, ConstructionKind, LeadState, Stage
 from desk.core.synonyms import lookup, parse_yes_no
 from desk.exchange.sheets.fields import header_key, header_unit, spec
-from desk.exchange.sheets.values import CellError, read_cell
+from desk.exchange.sheets.values import CellError, read_cell, reader_for
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -127,3 +130,31 @@ def test_headings_in_comparable_form() -> None:
     assert header_key("1-10月累计完成投资") == "累计完成投资"
     assert header_unit("总投资（亿元）") == "亿元" and header_unit("实际利用外资（万美元）") == "万美元"
     assert header_unit("项目名称") is None
+
+
+def _cell_by_cell(read: Any, cells: list[Any]) -> list[Any]:
+    found = []
+    for raw in cells:
+        try:
+            found.append(None if raw == "" or raw is None else read(raw))
+        except CellError as exc:
+            found.append(str(exc))
+    return found
+
+
+@given(st.lists(st.one_of(st.none(), st.just(""), st.integers(0, 99), st.floats(0, 10, allow_nan=False),
+                          st.text(alphabet=" \t\n\u3000\xa0ab中文项目", max_size=8),
+                          st.text(alphabet="项", min_size=195, max_size=205)), max_size=12))
+def test_a_text_column_read_at_once_reads_what_each_cell_reads(cells: list[Any]) -> None:
+    read = reader_for(spec("projects", "name"))
+    whole = read.column(cells)  # type: ignore[attr-defined]
+    one_by_one = _cell_by_cell(read, cells)
+    if whole is not None:  # None: some cell is not tidy text, and the column is read cell by cell
+        assert whole == one_by_one
+
+
+def test_a_tidy_text_column_is_read_at_once() -> None:
+    read = reader_for(spec("projects", "name"))
+    assert read.column([" 甲项目 ", None, "", "乙项目", " "]) == ["甲项目", None, None, "乙项目", None]  # type: ignore[attr-defined]
+    assert read.column(["甲  项目"]) is None  # type: ignore[attr-defined]
+    assert read.column([12]) is None  # type: ignore[attr-defined]

@@ -68,6 +68,7 @@ class PlannedRow:
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field → (old, new), for display
     month_values: dict[str, Any] = field(default_factory=dict)
     filled: tuple[str, ...] = ()  # the fields the row gave a value (for a new row's listing)
+    month_record: ProjectMonth | None = None  # a new project's checked month record (its id still 0)
 
 
 @dataclass
@@ -154,6 +155,11 @@ class _Builder:
         for column in self.specs:
             read = self.readers[column]
             cells = by_column[column] if column < len(by_column) else blank_column
+            whole = getattr(read, "column", None)
+            found = whole(cells) if whole is not None else None
+            if found is not None:
+                self.read[column] = found
+                continue
             try:
                 self.read[column] = [None if raw == "" or raw is None else read(raw) for raw in cells]
             except CellError:
@@ -280,6 +286,7 @@ class _Builder:
             self.error(excel_row, where.get(problem.field), problem.message)
         if problems:
             return
+        merged = None
         if month_values and month is not None:
             if month in self.existing.locked_months:
                 return  # reported once for the whole sheet
@@ -304,8 +311,9 @@ class _Builder:
                 changes.update(month_changes)
                 if action == UNCHANGED:
                     action = UPDATE
-        self.plan.rows.append(PlannedRow(excel_row, action, project.name, project,
-                                         old.id if old else None, changes, month_values, tuple(values)))
+        self.plan.rows.append(PlannedRow(excel_row, action, project.name, project, old.id if old else None,
+                                         changes, month_values, tuple(values),
+                                         merged if action == CREATE else None))
 
     # ------------------------------------------------------------------ leads
     def leads(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -84,6 +84,17 @@ def reader_for(spec: FieldSpec, *, unit: str | None = None, date1904: bool = Fal
                 raise CellError(f"内容太长（{len(result)} 个字，最多 {limit} 个字）")
             return result or None
 
+        def column(cells: Sequence[Any]) -> list[Any] | None:
+            """A whole column of tidy text at once (one search over all of it, not one per cell);
+            ``None`` when a cell needs ``text`` itself: not text, messy or too long."""
+            filled = [value for value in cells if value is not None and value != ""]
+            if not all(type(value) is str for value in filled) or _MESSY.search("\0".join(filled)):
+                return None
+            if filled and max(map(len, filled)) > limit:
+                return None
+            return [None if value is None or value == "" else value.strip() or None for value in cells]
+
+        text.column = column  # type: ignore[attr-defined]
         return text
 
     def remembered(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
