@@ -158,3 +158,22 @@ def test_a_tidy_text_column_is_read_at_once() -> None:
     assert read.column([" 甲项目 ", None, "", "乙项目", " "]) == ["甲项目", None, None, "乙项目", None]  # type: ignore[attr-defined]
     assert read.column(["甲  项目"]) is None  # type: ignore[attr-defined]
     assert read.column([12]) is None  # type: ignore[attr-defined]
+
+
+@given(st.lists(st.one_of(st.none(), st.just(""), st.just(" "), st.booleans(), st.integers(-5, 10**9),
+                          st.floats(-1, 1e6), st.sampled_from(["12万", "1,000", "１２３"])), max_size=12),
+       st.sampled_from([None, "万元", "元", "亿元"]))
+def test_an_amount_column_read_at_once_reads_what_each_cell_reads(cells: list[Any], unit: str | None) -> None:
+    read = reader_for(spec("projects", "total_investment_wan"), unit=unit)
+    whole = read.column(cells)  # type: ignore[attr-defined]
+    if whole is not None:  # None: some cell is not a plain number ≥ 0, read cell by cell
+        assert whole == _cell_by_cell(read, cells)
+        assert [type(v) for v in whole] == [type(v) for v in _cell_by_cell(read, cells)]
+
+
+def test_a_column_of_plain_amounts_is_read_at_once() -> None:
+    read = reader_for(spec("projects", "total_investment_wan"), unit="万元")
+    assert read.column([5000, 1200.5, None, "", 0]) == [Decimal(5000), Decimal("1200.5"), None, None, Decimal(0)]  # type: ignore[attr-defined]
+    assert read.column([5000, "12万"]) is None  # type: ignore[attr-defined]
+    assert read.column([-1]) is None  # type: ignore[attr-defined]
+    assert read.column([True]) is None  # type: ignore[attr-defined]

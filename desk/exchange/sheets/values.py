@@ -185,7 +185,25 @@ def _amount_reader(spec: FieldSpec, unit: str | None) -> Callable[[Any], Decimal
             return number if scale == 1 else tidy(number * scale)
         return None if is_blank(value) else _amount(spec, value, unit)
 
+    def column(cells: Sequence[Any]) -> list[Decimal | None] | None:
+        """A whole column of plain numbers ≥ 0 (and blanks) at once, without a call per cell;
+        ``None`` when a cell needs ``amount`` itself."""
+        kinds = set(map(type, cells))
+        if not kinds <= _PLAIN_AMOUNT_KINDS or (str in kinds and any(type(v) is str and v for v in cells)):
+            return None
+        numbers = [v for v in cells if v is not None and v != ""]
+        if numbers and (min(numbers) < 0 or (float in kinds and not all(map(math.isfinite, numbers)))):
+            return None
+        if scale != 1:
+            return None
+        D = Decimal  # noqa: N806
+        return [None if v is None or v == "" else D(repr(v)) if type(v) is float else D(v) for v in cells]
+
+    amount.column = column  # type: ignore[attr-defined]
     return amount
+
+
+_PLAIN_AMOUNT_KINDS = frozenset({int, float, str, type(None)})
 
 
 def _amount(spec: FieldSpec, value: Any, unit: str | None) -> Decimal:
