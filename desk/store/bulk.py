@@ -48,8 +48,9 @@ def insert_objects(conn: sqlite3.Connection, table: str, objs: Sequence[Any]) ->
     cols = [c for c in columns(model) if c.field != "id"]
     by_column: list[Sequence[Any]] = list(zip(*map(attrgetter(*(c.field for c in cols)), objs), strict=True))
     for i, col in enumerate(cols):
-        if col.to_db is not _identity:
-            by_column[i] = _converted(by_column[i], col.to_db)
+        values = by_column[i]
+        if col.to_db is not _identity and values.count(None) != len(values):  # an all-empty column stays so
+            by_column[i] = _converted(values, col.to_db)
     insert_rows(conn, table, [c.column for c in cols], list(zip(*by_column, strict=True)))
 
 
