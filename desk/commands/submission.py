@@ -196,7 +196,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         people = People(args.signer if args.signer is not None else known.filled_by,
                         args.reviewer if args.reviewer is not None else known.reviewed_by,
                         args.head if args.head is not None else known.head)
-        result = export_month(ledger, args.month, args.out, passphrase, people, make_zip=args.zip)
+        created = _make_out_dir(args.out)
+        try:
+            result = export_month(ledger, args.month, args.out, passphrase, people, make_zip=args.zip)
+        except BaseException:
+            for folder in reversed(created):  # a refused export leaves no empty folders behind
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+            raise
     if result.preflight.warnings:
         sys.stderr.write(f"提醒：报送前检查有 {len(result.preflight.warnings)} 个提醒"
                          f"（desk preflight 可查看）\n")
@@ -206,6 +215,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     if result.zip_path is not None:
         print(result.zip_path)
     return 0
+
+
+def _make_out_dir(out: Path) -> list[Path]:
+    """Create the save location as the window does; return the folders made, outermost first."""
+    missing = [p for p in (out, *out.parents) if not p.exists()][::-1]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DeskError(f"无法创建保存位置 {out}：{exc.strerror or exc}") from None
+    return missing
 
 
 def cmd_correct(args: argparse.Namespace) -> int:

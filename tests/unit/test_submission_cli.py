@@ -36,11 +36,12 @@ def test_keys_export_verify_correct(demo_path: Path, tmp_path: Path, capsys: pyt
     assert {i["kind"] for i in checks["issues"]} >= {"overdue", "recognition"}
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("nope-nope", encoding="utf-8")
-    code, _, err = run(capsys, "export", "--ledger", ledger, "--month", "2026-10", "--out", str(tmp_path),
+    refused = tmp_path / "refused" / "deep"
+    code, _, err = run(capsys, "export", "--ledger", ledger, "--month", "2026-10", "--out", str(refused),
                        "--passphrase-file", str(wrong))
     assert code == 5 and "口令不正确" in err
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
+    assert not (tmp_path / "refused").exists()  # the save location it made for the refused export is gone
+    out_dir = tmp_path / "out" / "2026"  # made on the way, as the window makes it
     code, out, err = run(capsys, "export", "--ledger", ledger, "--month", "2026-10", "--out", str(out_dir),
                          "--passphrase-file", str(secret), "--signer", "张三", "--reviewer", "李四", "--head", "王五",
                          "--zip")
