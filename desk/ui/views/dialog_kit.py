@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QWidget,
 )
 
@@ -60,6 +61,20 @@ def error_label() -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def button_row(bar: QHBoxLayout, prefix: str,
+               specs: tuple[tuple[str, str, Callable[[], None]], ...]) -> dict[str, QPushButton]:
+    """Add a push button to bar for each (key, label, slot), named prefix_key for tests and the
+    style sheet; return them by key."""
+    made: dict[str, QPushButton] = {}
+    for key, label, slot in specs:
+        button = QPushButton(label)
+        button.setObjectName(f"{prefix}_{key}")
+        button.clicked.connect(slot)
+        made[key] = button
+        bar.addWidget(button)
+    return made
 
 
 def show_inline(label: QLabel, message: str) -> None:

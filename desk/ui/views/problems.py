@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,7 @@ from desk.core.glossary import DueState, ProblemState
 from desk.core.models import Problem
 from desk.core.problems import DONE_STATES, OPEN_STATES, can_move, due_state
 from desk.ui.taskman import Op
-from desk.ui.views.dialog_kit import keep_dialog
+from desk.ui.views.dialog_kit import button_row, keep_dialog
 from desk.ui.views.problem_dialogs import HistoryDialog, NoteDialog, ProblemEditor, ResolveDialog
 from desk.ui.views.task_models import ProblemsModel
 
@@ -58,12 +57,11 @@ class ProblemsPage(QWidget):
         self.search.setPlaceholderText("查找问题、项目、责任单位、领导")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.apply_filter)
-        self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
         bar.addWidget(QLabel("显示"))
         bar.addWidget(self.filter)
         bar.addWidget(self.search, 1)
-        for key, label, slot in (
+        self.buttons = button_row(bar, "problem", (
             ("new", "新增问题", self.new_problem),
             ("edit", "修改", self.edit_problem),
             ("progress", "办理进展…", self.add_progress),
@@ -71,12 +69,7 @@ class ProblemsPage(QWidget):
             ("close", "销号", self.strike_off),
             ("reopen", "退回重办…", self.reopen),
             ("history", "办理记录", self.show_history),
-        ):
-            button = QPushButton(label)
-            button.setObjectName(f"problem_{key}")
-            button.clicked.connect(slot)
-            self.buttons[key] = button
-            bar.addWidget(button)
+        ))
         self.model = ProblemsModel(today())
         self.table = QTableView()
         self.table.setObjectName("problemTable")

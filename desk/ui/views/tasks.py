@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QTableView,
     QTabWidget,
     QTreeView,
@@ -34,7 +33,7 @@ from desk.core.periods import Month
 from desk.core.progress import Report, TaskProgress, format_percent
 from desk.store.progress import default_through, report
 from desk.ui.taskman import Op
-from desk.ui.views.dialog_kit import keep_dialog
+from desk.ui.views.dialog_kit import button_row, keep_dialog
 from desk.ui.views.problems import ProblemsPage
 from desk.ui.views.sheet_dialog import SheetDialog
 from desk.ui.views.task_dialogs import ActualsDialog, TargetDialog, TaskEditor, assignable_units
@@ -53,21 +52,15 @@ class BreakdownPage(QWidget):
     def __init__(self, view: TasksView) -> None:
         super().__init__(view)
         self.view = view
-        self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
-        for key, label, slot in (
+        self.buttons = button_row(bar, "task", (
             ("new", "新增任务", self.new_task),
             ("edit", "修改任务", self.edit_task),
             ("delete", "删除任务", self.delete_task),
             ("actuals", "填报完成情况", self.enter_actuals),
             ("problem", "登记问题", self.new_problem),
             ("sheet", "任务单与分解表…", self.open_sheets),
-        ):
-            button = QPushButton(label)
-            button.setObjectName(f"task_{key}")
-            button.clicked.connect(slot)
-            self.buttons[key] = button
-            bar.addWidget(button)
+        ))
         bar.addStretch(1)
         self.sheet_bar = bar
         self.model = BreakdownModel()
@@ -221,15 +214,10 @@ class TargetsPage(QWidget):
     def __init__(self, view: TasksView) -> None:
         super().__init__(view)
         self.view = view
-        self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
-        for key, label, slot in (("new", "新增目标", self.new_target), ("edit", "修改目标", self.edit_target),
-                                 ("delete", "删除目标", self.delete_target)):
-            button = QPushButton(label)
-            button.setObjectName(f"target_{key}")
-            button.clicked.connect(slot)
-            self.buttons[key] = button
-            bar.addWidget(button)
+        self.buttons = button_row(bar, "target", (("new", "新增目标", self.new_target),
+                                                  ("edit", "修改目标", self.edit_target),
+                                                  ("delete", "删除目标", self.delete_target)))
         bar.addStretch(1)
         self.model = TargetsModel()
         self.table = QTableView()
