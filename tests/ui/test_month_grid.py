@@ -166,6 +166,23 @@ def test_a_bad_paste_is_refused_whole_naming_the_cell(grid: MonthGrid, block: st
     assert model.changed_count() == 0 and model.undo_stack.count() == 0  # nothing partly applied
 
 
+def test_blanks_do_not_mark_a_row_not_yet_filled_in_as_updated(grid: MonthGrid, qtbot) -> None:  # type: ignore[no-untyped-def]
+    model = model_of(grid)
+    fresh = [i for i, r in enumerate(model.rows) if r.saved is None][:3]
+    assert len(fresh) == 3 and fresh == list(range(fresh[0], fresh[0] + 3))
+    select_cell(grid, fresh[0], MONTH)
+    assert grid.paste_text("\t\t\n\t\t\n")  # empty rows as Excel copies them: tabs only
+    assert grid.paste_text("1\n\n3\n")  # one column with a blank cell in the middle
+    assert [model.index(r, COLUMN_INDEX["status"]).data() for r in fresh] == ["已修改", "未填报", "已修改"]
+    assert model.rows[fresh[1]].draft is None and model.changed_count() == 2
+    select_cell(grid, fresh[1], PROGRESS)
+    qtbot.keyClick(grid.view, Qt.Key.Key_Delete)
+    assert model.rows[fresh[1]].draft is None  # Delete on a fresh row leaves it as it was
+    select_cell(grid, fresh[0], MONTH)
+    assert grid.paste_text("\t\t\n")  # over a row that has figures, a blank still clears
+    assert model.rows[fresh[0]].draft.invested_month_wan == 0  # type: ignore[union-attr]
+
+
 def test_a_paste_past_the_last_row_or_over_other_units_is_refused(grid: MonthGrid) -> None:
     model = model_of(grid)
     assert grid.view.isColumnHidden(COLUMN_INDEX["name"])  # the name is the frozen row header

@@ -185,10 +185,17 @@ class MonthGridModel(QAbstractTableModel):
         if self.locked:
             self.refused.emit(f"{self.label}已报送，数据已锁定。如需修改，请在“月报报送”中发起更正。")
             return False
+        cells = list(cells)
         records: dict[int, ProjectMonth] = {}
+        # A row not yet filled in stays so when all the edit gives it is blanks (an empty row
+        # copied from Excel arrives as tabs, Delete on a fresh row): blanks are not a report.
+        speaking = {r for r, c, value in cells
+                    if not raw or (self.columns[c].kind is not Kind.READONLY and str(value).strip())}
         try:
             for r, c, value in cells:
                 row, column = self.rows[r], self.columns[c]
+                if r not in speaking and row.current is None:
+                    continue
                 if column.kind is Kind.READONLY:
                     mine = str(self.value_of(row, column))
                     if raw and str(value).strip() not in ("", mine):
