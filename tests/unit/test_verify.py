@@ -18,7 +18,7 @@ from desk.exchange.submission.signing import sign_bytes
 from desk.exchange.submission.verify import verify
 from desk.store.ledger import Ledger
 from tests.conftest import copy_ledger, fixed_clock
-from tests.unit.submission_helpers import POPPLER, copy_folder, export, ledger_with_key, the
+from tests.unit.submission_helpers import PASSPHRASE, POPPLER, copy_folder, export, ledger_with_key, the
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +123,29 @@ def test_the_manifest_edited(copy: Path) -> None:
     report = verify(copy)
     assert len(report.problems) == 1 and len(report.checks) == 6
     assert [c.key for c in report.checks if c.skipped] == ["signer", "files", "pdf_signature", "workbook"]
+
+
+@pytest.mark.parametrize(("body", "named"), [
+    (None, "不认识的报送文件格式“desk-submission/99”"),  # a later Desk's manifest
+    (b"[1, 2, 3]\n", "manifest.json 不是 Desk 的报送清单"),
+    (b"\xff not json", "manifest.json 不是 Desk 的报送清单"),
+])
+def test_a_manifest_signed_by_the_unit_but_not_readable_is_named(copy: Path, signed: dict[str, Path],
+                                                                  body: bytes | None, named: str) -> None:
+    ledger = Ledger.open(signed["root"] / "unit.desk")
+    try:
+        key = identity.signing_key(ledger, PASSPHRASE)
+    finally:
+        ledger.close()
+    if body is None:
+        manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+        manifest["format"] = "desk-submission/99"
+        body = json.dumps(manifest, ensure_ascii=False).encode()
+    (copy / "manifest.json").write_bytes(body)
+    (copy / "manifest.sig").write_bytes(sign_bytes(body, key))
+    report = verify(copy)
+    assert not report.valid and len(report.problems) == 1 and named in report.problems[0]
+    assert report.headline() == "验证未通过：1 项问题"
 
 
 def test_a_different_units_key(copy: Path, signed: dict[str, Path], demo_master: Path, tmp_path: Path) -> None:

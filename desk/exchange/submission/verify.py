@@ -200,10 +200,16 @@ def _check_all(report: Report, folder: Path, root: Path, trusted: Sequence[x509.
     try:
         manifest = json.loads(body)
     except ValueError:
-        raise _Stop("manifest.json 不是有效的 JSON") from None
+        manifest = None
+    if not isinstance(manifest, dict) or manifest.get("format") != mf.FORMAT:
+        # Signed with the enclosed key, but not a manifest this version can read: a failure
+        # of its own, named, not only the later checks skipped.
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        reason = (f"不认识的报送文件格式“{found}”（可能由更新版本的 Desk 生成，请升级后再验证）" if found
+                  else "manifest.json 不是 Desk 的报送清单（内容不是有效的清单格式）")
+        report.checks.append(Check("manifest_signature", False, reason))
+        raise _Stop(reason)
     report.manifest = manifest
-    if manifest.get("format") != mf.FORMAT:
-        raise _Stop(f"不认识的报送文件格式：{manifest.get('format')}")
     named = (manifest.get("signer") or {}).get("fingerprint_sha256")
     if named != report.signer.fingerprint:
         report.checks.append(Check("manifest_signature", False, "清单中记录的签名证书与附带的证书不一致"))
