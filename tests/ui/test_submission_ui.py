@@ -113,6 +113,30 @@ def test_create_the_certificate_sign_the_month_and_read_the_files(page: Submissi
     assert window.ledger.is_month_locked("2026-10")
 
 
+def test_signing_with_no_certificate_yet_creates_it_then_signs(page: SubmissionView, window: MainWindow,
+                                                                 qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    asked: list[str] = []
+    typing = typed_passphrase(PASSPHRASE)
+
+    def exec_(dialog: submission_dialogs.PassphraseDialog) -> int:
+        asked.append(dialog.windowTitle())
+        return typing(dialog)
+
+    monkeypatch.setattr(submission_dialogs.PassphraseDialog, "exec", exec_)
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: said.append(title))
+    page.filled_by.setText("张三")
+    page.reviewed_by.setText("李四")
+    page.head.setText("王五")
+    assert window.ledger.identity.current() is None
+    qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+    settle(window, qtbot)
+    settle(window, qtbot)  # the certificate first, then the export it starts
+    assert said[:1] == ["需要单位证书"] and asked == ["创建单位证书"]  # the new passphrase is not asked again
+    assert page.result is not None and verify(page.result.folder).valid
+    assert window.ledger.is_month_locked("2026-10")
+
+
 def test_a_correction_unlocks_the_month_for_version_two(page: SubmissionView, window: MainWindow, qtbot,
                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(submission_dialogs.PassphraseDialog, "exec", typed_passphrase(PASSPHRASE))

@@ -11,6 +11,7 @@ export shows its progress in the page, so the rest of the window stays usable me
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -374,6 +375,10 @@ class SubmissionView(QWidget):
 
     # ------------------------------------------------------------ identity
     def create_identity(self) -> None:
+        self._create_identity(None)
+
+    def _create_identity(self, then: Callable[[str], None] | None) -> None:
+        """Create (or replace) the unit's certificate; ``then`` gets the new passphrase once it exists."""
         replacing = self.ledger.identity.current() is not None
         if replacing and QMessageBox.question(
                 self, "更换证书", "更换后上级单位需要重新导入新的证书，之前报送的文件仍可用旧证书验证。确定更换吗？",
@@ -385,8 +390,13 @@ class SubmissionView(QWidget):
         if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
             return
         passphrase = dialog.passphrase
+        def created(_: object) -> None:
+            self.refresh()
+            if then is not None:
+                then(passphrase)
+
         Op(self, lambda ledger: ident.create_identity(ledger, passphrase, replace=replacing)) \
-            .success(lambda _: self.refresh()).run_in_background()
+            .success(created).run_in_background()
 
     def _import_p12(self) -> None:
         dialog = P12Dialog(self)
@@ -430,11 +440,15 @@ class SubmissionView(QWidget):
 
     def generate(self) -> None:
         """生成并签名."""
+        self._generate(None)
+
+    def _generate(self, passphrase: str | None) -> None:
         if self.ledger.identity.current() is None:
             QMessageBox.information(self, "需要单位证书", "报送文件要用本单位的证书签名。请先创建证书。")
-            self.create_identity()
-            if self.ledger.identity.current() is None:
-                return
+            # The certificate is made in the background: signing goes on once it exists,
+            # with the passphrase just chosen.
+            self._create_identity(self._generate)
+            return
         people = self.people()
         missing = [label for label, value in (("填报人", people.filled_by), ("审核人", people.reviewed_by),
                                               ("单位负责人", people.head)) if not value]
@@ -450,7 +464,8 @@ class SubmissionView(QWidget):
         except OSError as exc:
             QMessageBox.warning(self, "无法保存", f"无法使用保存位置 {out_dir}：{exc.strerror or exc}")
             return
-        passphrase = self.ask_passphrase()
+        if passphrase is None:
+            passphrase = self.ask_passphrase()
         if passphrase is None:
             return
         self._set_settings_value(OUT_DIR_KEY, str(out_dir))
