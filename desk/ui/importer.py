@@ -41,7 +41,7 @@ from desk.exchange.sheets.mapping import Mapping, detect_kind, suggest
 from desk.exchange.sheets.plan import ACTION_LABELS, ImportPlan, describe_changes, display_value
 from desk.exchange.sheets.table import title_month
 from desk.exchange.sheets.values import CellError, clean_text, reader_for
-from desk.ui.taskman import Op
+from desk.ui.taskman import Op, Progress
 
 if TYPE_CHECKING:
     from desk.store.ledger import Ledger
@@ -73,10 +73,11 @@ def open_file(window: QWidget, path: Path, sheet: str | None = None,
               on_loaded: Any = None) -> None:
     """Read the file on the worker; then show (or refresh) the mapping dialog."""
 
-    def work(ledger: Ledger) -> tuple[LoadedTable, Mapping | None]:
+    def work(ledger: Ledger, progress: Progress) -> tuple[LoadedTable, Mapping | None]:
         from desk.store.importing import remembered_mapping
 
         loaded = load_table(path, sheet)
+        progress.check()  # 取消 while the file was read: nothing to show
         return loaded, remembered_mapping(ledger, loaded.table)
 
     def shown(result: tuple[LoadedTable, Mapping | None]) -> None:
@@ -88,7 +89,8 @@ def open_file(window: QWidget, path: Path, sheet: str | None = None,
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
-    Op(window, work, changes=False).success(shown).with_progress(f"正在读取“{path.name}”…").run_in_background()
+    Op(window, work, changes=False, takes_progress=True).success(shown) \
+        .with_progress(f"正在读取“{path.name}”…", cancellable=True).run_in_background()
 
 
 class ImportDialog(QDialog):
@@ -332,13 +334,17 @@ class ImportDialog(QDialog):
         mapping = self.mapping()
         table = self.loaded.table
 
-        def work(ledger: Ledger) -> ImportPlan:
+        def work(ledger: Ledger, progress: Progress) -> ImportPlan:
             from desk.store.importing import plan_import, remember_mapping
 
             remember_mapping(ledger, table, mapping)  # the clerk confirmed it: remember for this heading
-            return plan_import(ledger, table, mapping)
+            plan = plan_import(ledger, table, mapping)
+            progress.check()
+            return plan
 
-        Op(self, work, changes=False).success(self.show_plan).with_progress("正在检查表格…").run_in_background()
+        Op(self, work, changes=False, takes_progress=True).success(self.show_plan) \
+            .cancelled(lambda: self.status.setText("已取消检查。")) \
+            .with_progress("正在检查表格…", cancellable=True).run_in_background()
 
     def show_plan(self, plan: ImportPlan) -> None:
         self.plan = plan
@@ -371,11 +377,15 @@ class ImportDialog(QDialog):
         mapping = self.mapping()
         loaded = self.loaded
 
-        def work(ledger: Ledger, progress: Any) -> Any:
+        def work(ledger: Ledger, progress: Progress) -> Any:
             from desk.store.importing import ImportSource, apply_import
 
+            def report(label: str, done: int, total: int) -> None:
+                progress.check()  # 取消 stops between blocks; the transaction is rolled back whole
+                progress.update(label, done, total)
+
             return apply_import(ledger, loaded.table, mapping, ImportSource.of(loaded.path, loaded.sha256),
-                                progress=progress.update)
+                                progress=report)
 
         def done(result: Any) -> None:
             self.imported.emit(result)
@@ -396,8 +406,12 @@ class ImportDialog(QDialog):
                 show_error(self, error, "导入没有完成，台账保持原样")
 
         self.import_button.setEnabled(False)
-        Op(self, work, takes_progress=True).success(done).failure(failed) \
-            .with_progress("正在导入…").run_in_background()
+        def cancelled() -> None:
+            self.import_button.setEnabled(True)
+            self.status.setText("已取消导入，台账保持原样。")
+
+        Op(self, work, takes_progress=True).success(done).failure(failed).cancelled(cancelled) \
+            .with_progress("正在导入…", cancellable=True).run_in_background()
 
 
 # ------------------------------------------------------------------ screenshot

@@ -10,9 +10,10 @@ anything that writes, or may take longer than a blink, is an :class:`Op`::
 
 Ops run one at a time, in order, on a single worker thread that has its own connection to
 the ledger (WAL lets the GUI keep reading meanwhile). The result comes back on the GUI
-thread. A progress dialog appears only if the op is still running after 600 ms; it can be
-cancelled when the op says so and checks ``progress.cancelled``. After an op that
-changes the ledger, ``TaskManager.changed`` is emitted so that views refresh.
+thread. A progress dialog appears only if the op is still running after half a second
+(Anki waits ~600 ms); it can be cancelled when the op says so and checks
+``progress.cancelled``. After an op that changes the ledger, ``TaskManager.changed`` is
+emitted so that views refresh.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from desk.store.errors import from_sqlite
 from desk.store.ledger import Ledger
 
 T = TypeVar("T")
-PROGRESS_DELAY_MS = 600
+PROGRESS_DELAY_MS = 500
 
 
 class Cancelled(Exception):
@@ -163,6 +164,7 @@ class Op(Generic[T]):
         self.takes_progress = takes_progress
         self._success: Callable[[T], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
+        self._cancelled: Callable[[], None] | None = None
         self._label: str | None = None
         self._cancellable = False
 
@@ -172,6 +174,11 @@ class Op(Generic[T]):
 
     def failure(self, callback: Callable[[BaseException], None]) -> Op[T]:
         self._failure = callback
+        return self
+
+    def cancelled(self, callback: Callable[[], None]) -> Op[T]:
+        """Called (instead of success or failure) when the clerk pressed 取消 and the op stopped."""
+        self._cancelled = callback
         return self
 
     def with_progress(self, label: str, *, cancellable: bool = False) -> Op[T]:
@@ -236,7 +243,8 @@ class Op(Generic[T]):
                 if self._success is not None:
                     self._success(future.result())
             elif isinstance(error, Cancelled):
-                return
+                if self._cancelled is not None:
+                    self._cancelled()
             else:
                 if self.changes:
                     manager.changed.emit()  # the view may show what it optimistically changed

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desk.core.glossary import Stage
 from desk.store.ledger import Ledger
+from desk.store.projects import ProjectFilter
 from desk.ui.importer import ImportDialog
 from desk.ui.mainwindow import MainWindow
 from desk.ui.settings import UiSettings
@@ -88,6 +89,35 @@ def test_map_check_and_import_from_the_file_menu(qtbot, window: MainWindow, demo
     qtbot.waitUntil(lambda: bool(loaded), timeout=10_000)
     assert loaded[0] is not None and loaded[0].fields == {1: "name", 2: "total_investment_wan", 3: "stage",
                                                           4: "start_date"}
+
+
+def test_cancel_during_the_import_leaves_the_ledger_as_it_was(qtbot, window: MainWindow, demo: Ledger,  # type: ignore[no-untyped-def]
+                                                              tmp_path: Path, monkeypatch) -> None:
+    from desk.cli import main
+    from desk.ui.taskman import Progress
+
+    count = 600  # updates are written and reported in blocks of 200
+    first = two_row_book(tmp_path / "十月.xlsx", [project_row(i) for i in range(1, count + 1)])
+    assert main(["import", str(first), "--ledger", str(demo.path)]) == 0
+    before = {p.name: p.total_investment_wan for p in demo.projects.by_ids(demo.projects.search_ids(ProjectFilter(text="标准厂房")))}
+    assert len(before) == count
+    again = two_row_book(tmp_path / "十一月.xlsx", [project_row(i, total=50000 + i) for i in range(1, count + 1)])
+    dialog = open_dialog(qtbot, window, again, monkeypatch)
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=20_000)
+    assert f"将更新 {count} 条" in dialog.report.toPlainText()
+    update = Progress.update
+
+    def clerk_presses_cancel_while_writing(self: Progress, label: str = "", done: int = 0, total: int = 0) -> None:
+        if label == "正在写入台账…" and done >= 200:
+            self.cancel()  # what 取消 in the progress dialog does, with 200 rows already written
+        update(self, label, done, total)
+
+    monkeypatch.setattr(Progress, "update", clerk_presses_cancel_while_writing)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.status.text() == "已取消导入，台账保持原样。", timeout=20_000)
+    after = {p.name: p.total_investment_wan for p in demo.projects.by_ids(demo.projects.search_ids(ProjectFilter(text="标准厂房")))}
+    assert after == before and dialog.import_button.isEnabled()  # the 200 written were rolled back
 
 
 def test_problems_are_listed_per_row_and_block_the_import(qtbot, window: MainWindow, demo: Ledger,  # type: ignore[no-untyped-def]
