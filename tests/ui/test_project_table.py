@@ -68,6 +68,14 @@ def test_search_as_you_type_over_name_owner_location_leader_and_unit(page: Proje
     page.filters.search.insert("王建国")  # a leader
     assert page.model.ids == demo.projects.search_ids(ProjectFilter(text="王建国")) and page.model.ids
     page.filters.search.clear()
+    for word, column in (("农业园区", "location"), ("区文旅局", "responsible_unit")):
+        page.filters.search.clear()
+        page.filters.search.insert(word)
+        only_there = {pid for (pid,) in demo.conn.execute(
+            f"SELECT id FROM projects WHERE archived = 0 AND instr({column}, ?)"  # noqa: S608 - fixed names
+            " AND NOT instr(name || owner_company || leader, ?)", (word, word))}
+        assert only_there and only_there <= set(page.model.ids)  # found by 建设地点 / 责任单位 alone
+    page.filters.search.clear()
     qtbot.keyClicks(page.filters.search, "low-e")  # ASCII, any case, typed key by key
     assert names(page) == ["耀华560t/d在线LOW-E节能玻璃智能制造技改"]
     assert "找到 1 个项目（共 120 个）" in page.result.text()

@@ -235,6 +235,7 @@ def test_the_deadline_setting_is_kept_in_the_ledger(page: SubmissionView, window
     assert window.ledger.deadline_rule.day == 25 and window.ledger.deadline_rule.next_month
     assert dialog.result() == submission_dialogs.SettingsDialog.DialogCode.Accepted
     assert "距截止 10 天（11月25日）" in page.state.text()
+    assert window.status_deadline.text() == "距截止 10 天（11月25日）"  # the status bar counts to it too
 
 
 def test_a_big_ledger_is_checked_in_the_background(window: MainWindow, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
