@@ -88,6 +88,39 @@ def test_double_clicking_an_item_opens_its_project(page: SubmissionView, window:
     assert window.current_page() is projects and opened == [(issue.project_id, "statistics_ytd_wan")]  # type: ignore[union-attr]
 
 
+def test_an_overdue_problem_opens_where_it_is_handled(window: MainWindow, demo: Ledger, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from desk.core.models import Problem
+    from desk.ui.projects.editor import ProjectEditor
+    from desk.ui.views.tasks import TasksView
+
+    task = demo.tasks.all()[0]
+    loose = demo.problems.add(Problem("招商资金到位缓慢", task_id=task.id, owner_unit="区商务局",
+                                      deadline=TODAY - timedelta(days=3)))
+    page = window.show_section("submission")
+    settle(window, qtbot)
+
+    def open_row(kind_test) -> None:  # type: ignore[no-untyped-def]
+        row = next(r for r in range(page.checklist.rowCount()) if page.checklist.issue(r) is not None
+                   and kind_test(page.checklist.issue(r)))
+        index = page.checklist.index(row)
+        page.check_view.scrollTo(index)
+        where = page.check_view.visualRect(index).center()
+        qtbot.mouseClick(page.check_view.viewport(), Qt.MouseButton.LeftButton, pos=where)
+        qtbot.mouseDClick(page.check_view.viewport(), Qt.MouseButton.LeftButton, pos=where)
+
+    open_row(lambda i: i.kind == "overdue" and i.project_id is not None)
+    editor = window.page("projects").editor  # type: ignore[attr-defined]
+    assert isinstance(editor, ProjectEditor) and editor.tabs.tabText(editor.tabs.currentIndex()) == "存在问题"
+    editor.reject()
+    window.show_section("submission")
+    open_row(lambda i: i.problem_id == loose.id)
+    tasks = window.current_page()
+    assert isinstance(tasks, TasksView) and tasks.tabs.currentWidget() is tasks.problems
+    assert tasks.problems.current() is not None and tasks.problems.current().id == loose.id  # type: ignore[union-attr]
+
+
 def test_create_the_certificate_sign_the_month_and_read_the_files(page: SubmissionView, window: MainWindow,
                                                                    qtbot, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(submission_dialogs.PassphraseDialog, "exec", typed_passphrase(PASSPHRASE))

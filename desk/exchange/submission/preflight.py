@@ -162,7 +162,8 @@ def run(data: MonthData, font_note: str = "") -> Preflight:
         issues.append(Issue(
             "warning", "overdue",
             f"{about}问题“{problem.title}”超过办结时限 {(data.today - deadline).days} 天"
-            f"（时限 {deadline.isoformat()}{owner}）", problem.project_id, problem.id))
+            f"（时限 {deadline.isoformat()}{owner}）", problem.project_id, problem.id,
+            field="problems" if problem.project_id is not None else None))
     if font_note:
         issues.append(Issue("warning", "setup", font_note))
     order = list(KINDS)

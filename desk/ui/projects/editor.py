@@ -161,6 +161,8 @@ class ProjectEditor(QDialog):
         """Show the tab holding ``name`` (a model field, as pre-flight names it) and focus it."""
         if name == "evidence":
             tab: Tab = self.evidence
+        elif name == "problems":
+            tab = self.problems
         elif name in ("progress", "statistics_ytd_wan", "invested_ytd_wan", "invested_month_wan"):
             tab = self.investment
         else:

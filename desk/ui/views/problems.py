@@ -136,7 +136,8 @@ class ProblemsPage(QWidget):
     def show_filter(self, key: str) -> None:
         self.filter.setCurrentIndex(self.filter.findData(key))
 
-    def select(self, problem_id: int) -> None:
+    def select(self, problem_id: int) -> bool:
+        """Select the problem if the filter shows it; say whether it did."""
         for row, problem in enumerate(self.model.items):
             if problem.id == problem_id:
                 self.table.selectionModel().select(
@@ -144,7 +145,8 @@ class ProblemsPage(QWidget):
                     QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
                 )
                 self.table.scrollTo(self.model.index(row, 0))
-                return
+                return True
+        return False
 
     def current(self) -> Problem | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []

@@ -358,9 +358,16 @@ class SubmissionView(QWidget):
 
     def _open_issue(self, index: QModelIndex) -> None:
         issue = self.checklist.issue(index.row())
-        if issue is None or issue.project_id is None:
+        if issue is None:
             return
-        self.open_project(issue.project_id, issue.field or "")
+        if issue.project_id is not None:
+            self.open_project(issue.project_id, issue.field or "")
+        elif issue.problem_id is not None:  # a problem of a task, not of a project: 任务与目标 → 协调问题
+            show = getattr(self.window_, "show_section", None)
+            page = show("tasks") if show is not None else None
+            opener = getattr(page, "show_problem", None)
+            if callable(opener):
+                opener(issue.problem_id)
 
     def open_project(self, project_id: int, field: str = "") -> None:
         """Hand the project to the 项目台账 section (see the module docstring)."""

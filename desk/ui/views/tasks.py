@@ -413,3 +413,10 @@ class TasksView(QWidget):
         self.tabs.setCurrentWidget(self.problems)
         self.problems.show_filter("overdue")
 
+    def show_problem(self, problem_id: int) -> None:
+        """The 协调问题 tab with that problem selected (from pre-flight's overdue list)."""
+        self.show_overdue()
+        if not self.problems.select(problem_id):
+            self.problems.show_filter("all")
+            self.problems.select(problem_id)
+
