@@ -80,6 +80,26 @@ def test_screenshot_command_renders_a_png(demo_path: Path, tmp_path: Path, view:
     assert image.width() >= 1280 and image.height() >= 800
 
 
+def test_the_window_draws_at_a_high_dpi_scale(demo_path: Path, tmp_path: Path) -> None:
+    """At 150 % (a common Windows laptop setting) the window is drawn at the fractional scale
+    itself, not rounded to 100 % or 200 %."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_SCALE_FACTOR": "1.5", "QT_QPA_PLATFORM": "offscreen"}
+    out = tmp_path / "hidpi.png"
+    probe = ("from desk.ui.app import make_app; from PySide6.QtCore import Qt; app = make_app(); "
+             "print(app.highDpiScaleFactorRoundingPolicy() == Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)")
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
+    subprocess.run([sys.executable, "-m", "desk", "screenshot", "--ledger", str(demo_path), "--view", "projects",
+                    str(out)], env=env, capture_output=True, check=True)
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1920, 1200)
+    assert image.pixelColor(40, 200) != image.pixelColor(1000, 600)  # drawn: the navigation, not blank
+
+
 def test_screenshot_of_an_unknown_view_is_refused(demo_path: Path, tmp_path: Path, capsys, desk_app) -> None:  # type: ignore[no-untyped-def]
     assert main(["screenshot", "--ledger", str(demo_path), "--view", "nope", str(tmp_path / "x.png")]) == 1
     assert "没有名为“nope”的视图" in capsys.readouterr().err
