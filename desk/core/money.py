@@ -14,6 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 ZERO = Decimal(0)
 _ONE_YUAN_IN_WAN = Decimal("0.0001")
 
+# The largest amount the ledger takes: 10 万亿元 (or 10 万亿美元), as 万. Far above any one
+# project's figure, so a larger number is a typo or a wrong unit; and far below what the
+# INTEGER columns (whole 元, at most 2**63 - 1) can hold. One rule for every way in: typed
+# into a field, read from a sheet's cell (``parse_amount``), and checked before a save
+# (``desk.core.validation``).
+MAX_AMOUNT_WAN = Decimal(1_000_000_000)
+
 # Scale of each unit word relative to its base (元 or 美元), and its currency.
 _UNITS: dict[str, tuple[str, int]] = {
     "元": ("CNY", 1),
@@ -48,6 +55,21 @@ def unit_scale(unit: str) -> tuple[str, int]:
         return _UNITS[unit]
     except KeyError:
         raise AmountError(f"不认识的金额单位“{unit}”") from None
+
+
+def too_large(amount: Decimal | int, unit: str = "万元") -> bool:
+    """Whether ``amount`` (in ``unit``) is beyond :data:`MAX_AMOUNT_WAN`, either way from zero."""
+    _, scale = unit_scale(unit)
+    return abs(Decimal(amount)) * scale > MAX_AMOUNT_WAN * 10_000
+
+
+def too_large_message(unit: str = "万元", shown: object = None) -> str:
+    """What the clerk is told about an amount (as written: ``shown``) for which :func:`too_large` holds."""
+    currency, _ = unit_scale(unit)
+    base = "美元" if currency == "USD" else "元"
+    text = "" if shown is None else str(shown)
+    quoted = f"“{text}”" if text and len(text) <= 30 else ""
+    return f"金额过大：{quoted}超过 10 万亿{base}（{MAX_AMOUNT_WAN:,} 万{base}），请检查数字和单位是否填错"
 
 
 def parse_amount(
@@ -102,6 +124,8 @@ def parse_amount(
         raise AmountError(f"“{text}”不是金额")
     if value < 0 and not allow_negative:
         raise AmountError(f"金额不能为负数：“{text}”")
+    if too_large(value, source_unit):  # before any arithmetic that a huge number would break
+        raise AmountError(too_large_message(unit, text))
     return tidy(value * source_scale / target_scale)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from desk.core import contacts
+from desk.core import contacts, money
 from desk.core.errors import FieldError, ValidationError
 from desk.core.glossary import LeadSource, LeadState, field_label
 from desk.core.models import Lead, Problem, Project, ProjectMonth, Target, Task, TaskTarget, Team, Trip, Unit
@@ -24,10 +24,19 @@ def _required(errors: list[FieldError], obj: object, name: str) -> None:
 
 
 def _non_negative(errors: list[FieldError], obj: object, *names: str) -> None:
+    """Each field ≥ 0; an amount (``…_wan`` in 万元, ``…_wusd`` in 万美元) also no larger than
+    the ledger takes (``money.too_large``: a typo or a wrong unit, and the INTEGER column's limit)."""
     for name in names:
         value = getattr(obj, name)
-        if value is not None and (value if type(value) is Decimal else Decimal(value)) < 0:
+        if value is None:
+            continue
+        number = value if type(value) is Decimal else Decimal(value)
+        if number < 0:
             errors.append(FieldError(name, f"{field_label(name)}不能为负数"))
+        elif name.endswith(("_wan", "_wusd")):
+            unit = "万美元" if name.endswith("_wusd") else "万元"
+            if money.too_large(number, unit):
+                errors.append(FieldError(name, f"{field_label(name)}{money.too_large_message(unit)}"))
 
 
 def _order(errors: list[FieldError], obj: object, first: str, second: str) -> None:

@@ -137,9 +137,14 @@ def required_groups(kind: str) -> list[tuple[str, ...]]:
 
 
 _UNITS = r"(万美元|亿美元|美元|万元|亿元|千元|元)"
+# 亿 and 万 alone are units only where nothing else can be meant: in brackets ("总投资（亿）"),
+# after 单位 ("单位：万") or a slash ("总投资/亿") at the end; never inside a word (年产5万吨).
+_SHORT_UNITS = r"(万美元|亿美元|美元|万元|亿元|千元|元|万|亿)"
 _UNIT_IN_HEADER = re.compile(
-    rf"[(（\[【]\s*(?:单位[:：]?)?\s*{_UNITS}\s*[)）\]】]|(?:单位[:：]?\s*)?{_UNITS}$"
+    rf"[(（\[【]\s*(?:单位[:：]?)?\s*{_SHORT_UNITS}\s*[)）\]】]|(?:单位[:：]?\s*)?{_UNITS}$"
+    r"|(?:单位[:：]?|/)\s*(万|亿)$"
 )
+_SHORT_UNIT_NAMES = {"万": "万元", "亿": "亿元"}
 _YEAR = re.compile(r"(?:19|20)\d{2}年度?")
 _MONTH_RANGE = re.compile(r"\d{1,2}(?:[-—~～至到]\d{1,2})?月份?")
 _PUNCT = re.compile(r"[\s\u3000,，.。:：;；、/\\|()（）\[\]【】\"'“”‘’*＊#№]+")
@@ -156,9 +161,12 @@ def header_key(text: str) -> str:
 
 
 def header_unit(text: str) -> str | None:
-    """The money unit a heading names (``"总投资（亿元）"`` → ``"亿元"``), if any."""
+    """The money unit a heading names (``"总投资（亿元）"`` → ``"亿元"``, ``"总投资（亿）"`` → ``"亿元"``)."""
     match = _UNIT_IN_HEADER.search(unicodedata.normalize("NFKC", text).strip())
-    return (match[1] or match[2]) if match else None
+    if not match:
+        return None
+    unit = match[1] or match[2] or match[3]
+    return _SHORT_UNIT_NAMES.get(unit, unit)
 
 
 # Every synonym in key form, for the table finder: how header-like a row is.

@@ -273,6 +273,9 @@ class _Builder:
             project = Project(unit_id=unit_id, **values)
             action, changes = CREATE, {}  # a new row's fields are listed from the record itself
         else:
+            # Matched by its name as compared (no spaces, half-width, any case): the ledger's own
+            # spelling stays, the sheet's "中 储 粮 …" is not a rename.
+            values.pop("name", None)
             project = dataclasses.replace(old, **values)
             changes = {k: (getattr(old, k), v) for k, v in values.items() if getattr(old, k) != v}
             action = UPDATE if changes else UNCHANGED
@@ -345,6 +348,8 @@ class _Builder:
                 lead = Lead(unit_id=self.existing.default_unit_id, **values)
                 action, changes = CREATE, {}
             else:
+                for name in ("company", "person_name"):  # matched by these as compared: kept as in the ledger
+                    values.pop(name, None)
                 lead = dataclasses.replace(old, **values)
                 changes = {k: (getattr(old, k), v) for k, v in values.items() if getattr(old, k) != v}
                 action = UPDATE if changes else UNCHANGED
@@ -359,7 +364,7 @@ class _Builder:
                 self.error(row.excel_row, where.get(name), message)
             if problems:
                 continue
-            label = company or person
+            label = lead.company or lead.person_name  # the ledger's spelling for a matched lead
             self.plan.rows.append(PlannedRow(row.excel_row, action, label, lead, old.id if old else None, changes,
                                              filled=tuple(values)))
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from desk.core.dates import DateError, parse_date
-from desk.core.money import AmountError, parse_amount, tidy, unit_scale
+from desk.core.money import MAX_AMOUNT_WAN, AmountError, parse_amount, tidy, unit_scale
 from desk.core.synonyms import accepted_words, lookup, parse_yes_no
 from desk.exchange.sheets.fields import FieldSpec
 
@@ -125,6 +125,8 @@ def reader_for(spec: FieldSpec, *, unit: str | None = None, date1904: bool = Fal
                 return parse_date(value, date1904=date1904)
             except DateError as exc:
                 raise CellError(str(exc)) from None
+            except (OverflowError, ValueError):  # a number far beyond any date serial (1E+16, inf)
+                raise CellError(f"“{clean_text(value)}”不是日期") from None
 
         return remembered(_blank_or(a_date))
     if spec.kind == "enum":
@@ -175,11 +177,12 @@ def _amount_reader(spec: FieldSpec, unit: str | None) -> Callable[[Any], Decimal
     if source_currency != target_currency:
         return _blank_or(lambda value: _amount(spec, value, unit))
     scale = Decimal(source_scale) / Decimal(target_scale)
+    limit = MAX_AMOUNT_WAN / scale  # money.too_large's bound in the heading's unit: one comparison a cell
 
     def amount(value: Any) -> Decimal | None:
         kind = type(value)
         if kind is float or kind is int:
-            if value < 0 or (kind is float and not math.isfinite(value)):
+            if value < 0 or (kind is float and not math.isfinite(value)) or value > limit:
                 return _amount(spec, value, unit)  # says why
             number = Decimal(repr(value)) if kind is float else Decimal(value)
             return number if scale == 1 else tidy(number * scale)
@@ -194,7 +197,7 @@ def _amount_reader(spec: FieldSpec, unit: str | None) -> Callable[[Any], Decimal
         numbers = [v for v in cells if v is not None and v != ""]
         if numbers and (min(numbers) < 0 or (float in kinds and not all(map(math.isfinite, numbers)))):
             return None
-        if scale != 1:
+        if scale != 1 or (numbers and max(numbers) > limit):
             return None
         D = Decimal  # noqa: N806
         return [None if v is None or v == "" else D(repr(v)) if type(v) is float else D(v) for v in cells]
@@ -213,14 +216,17 @@ def _amount(spec: FieldSpec, value: Any, unit: str | None) -> Decimal:
     if isinstance(value, (date, datetime, time, timedelta)):
         raise CellError("这里应填金额，单元格却是日期或时间")
     source = unit or target
-    if spec.currency == "USD" and source in ("元", "万元", "亿元", "千元"):
-        raise CellError(f"表头的单位是“{source}”，但{spec.label}应为美元金额")
-    if spec.currency == "CNY" and "美元" in source:
-        raise CellError(f"表头的单位是“{source}”，但{spec.label}应为人民币金额")
+    try:
+        source_currency, _ = unit_scale(source)
+    except AmountError as exc:
+        raise CellError(str(exc)) from None
+    if source_currency != spec.currency:
+        want = "美元" if spec.currency == "USD" else "人民币"
+        raise CellError(f"表头的单位是“{source}”，但{spec.label}应为{want}金额")
     if isinstance(value, float):
         if not math.isfinite(value):
             raise CellError("不是金额")
-        value = Decimal(repr(value))
+        value = int(value) if value.is_integer() else Decimal(repr(value))  # 2e13 is said as 20000000000000
     try:
         amount = parse_amount(value, target, default_unit=source)
     except AmountError as exc:
