@@ -10,7 +10,11 @@ cheaply and with bounded memory:
   and compression ratios (zip bombs), and every XML part is checked to start its root
   element before any ``<!DOCTYPE`` (entity expansion);
 * each sheet's extent is measured from its XML (or, for .xls, its BIFF cell records) so
-  that a sheet too big to load is refused instead of loaded;
+  that a sheet too big to load is refused instead of loaded; for xlsx that is the furthest
+  of the ``<dimension>``, every row's ``r`` and every cell's own ``r`` (calamine places a
+  cell by its own reference, whatever row it is written in);
+* the cells that merged ranges cover are added up, so that a few lines of XML cannot make
+  the table finder fill millions of cells;
 * xlsx formulas saved without a result (files written by programs rather than Excel) are
   found, so that such a cell is reported instead of read as empty.
 
@@ -25,6 +29,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +50,7 @@ MAX_SHEET_CELLS = 3_000_000  # rows × columns of one sheet's extent (calamine h
 MAX_SHEET_XML_BYTES = 96 * 1024 * 1024  # a sheet's XML; 50,000 rows of 30 columns take about 50 MB
 PROLOG_BYTES = 64 * 1024
 MAX_MERGED = 100_000
+MAX_MERGED_CELLS = MAX_SHEET_CELLS  # cells covered by all merged ranges of one sheet, added up
 
 KINDS = ("xlsx", "xlsm", "xls", "ods")
 
@@ -53,6 +59,8 @@ _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+MergedRange = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, column) of two opposite corners
 
 
 @dataclass(frozen=True)
@@ -66,16 +74,30 @@ class SheetFacts:
     hidden: bool = False
     uncached_formulas: frozenset[tuple[int, int]] = frozenset()
     merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # ODS only: calamine gives xlsx/xls ones
-    refusal: str = ""  # set when the sheet is refused without being measured
+    refusal: str = ""  # set when the sheet is refused without being measured, or for its merges
+    listed_rows: int = 0  # xlsx: how many <row> elements name their row (0: not known)
 
     @property
     def cells(self) -> int:
         return self.rows * self.cols
 
+    def declared_far(self) -> bool:
+        """Whether a few rows name cells far beyond them (``<c r="XFD1048576">`` written inside
+        row 2, which calamine would allocate as one dense range), rather than the sheet really
+        having too many rows: then the refusal says so."""
+        too_big = self.rows > MAX_SHEET_ROWS or self.cells > MAX_SHEET_CELLS
+        return too_big and 0 < self.listed_rows <= MAX_SHEET_ROWS and self.listed_rows * 2 < self.rows
+
     def too_big(self) -> str | None:
         """Why this sheet must not be loaded, in Chinese; ``None`` when it may."""
         if self.refusal:
             return self.refusal
+        if self.declared_far():
+            return (
+                f"工作表“{self.name}”声明的数据范围太大（一直到 {_column_letters(self.cols)}{self.rows} 单元格，"
+                f"即 {self.rows} 行 × {self.cols} 列），而文件里实际只有 {self.listed_rows} 行，"
+                "可能是生成这个文件的程序出错或文件已损坏。请用 Excel 或 WPS 打开，删除多余的行列后另存一份再导入。"
+            )
         if self.rows > MAX_SHEET_ROWS:
             return (
                 f"工作表“{self.name}”有 {self.rows} 行，超过一次导入的上限 {MAX_SHEET_ROWS} 行。"
@@ -307,17 +329,22 @@ def _inspect_xlsx(archive: zipfile.ZipFile, name: str) -> tuple[str, bool, dict[
             sheets[sheet_name] = SheetFacts(sheet_name, 0, 0, hidden, refusal=why)
             continue
         data = _read_member(archive, target, name)
-        rows, cols = _xlsx_extent(data)
-        sheets[sheet_name] = SheetFacts(sheet_name, rows, cols, hidden, _xlsx_uncached(data))
+        rows, cols, listed = _xlsx_extent(data)
+        refusal = merged_too_big(sheet_name, _xlsx_merged(data)) or ""
+        sheets[sheet_name] = SheetFacts(sheet_name, rows, cols, hidden, _xlsx_uncached(data), refusal=refusal,
+                                        listed_rows=listed)
         del data
     return kind, date1904, sheets
 
 
 _ROW_REF = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _CELL_COL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})\d+"')
+_CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}(\d+)"')
 _CELL_TAG = re.compile(rb"<c[\s>/]")
+_DIMENSION = re.compile(rb'<dimension\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"')
 _VALUED_CELL = re.compile(rb'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_MERGE_REF = re.compile(rb'<mergeCell\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"')
 _UNCACHED = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
@@ -331,17 +358,38 @@ def column_number(letters: bytes | str) -> int:
     return number
 
 
-def _xlsx_extent(data: bytes) -> tuple[int, int]:
-    """Rows and columns of the sheet's extent, counting every cell tag (an over-estimate);
-    when that is too big, counted again from the cells that hold a value, as calamine does."""
-    rows = max((int(r) for r in _ROW_REF.findall(data)), default=0)
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _xlsx_extent(data: bytes) -> tuple[int, int, int]:
+    """Rows and columns of the sheet's extent, and how many ``<row>`` elements name their row.
+
+    First the furthest row and column anything declares — the ``<dimension>``, every row's
+    ``r`` and every cell's own ``r`` (an over-estimate: empty, styled cells count); when that
+    is too big, counted again from the cells that hold a value, which are the ones calamine
+    places (it sizes its range from them, not from the dimension or empty cells)."""
+    row_refs = _ROW_REF.findall(data)
+    listed = len(row_refs)
+    rows = max(map(int, set(row_refs)), default=0)
+    del row_refs
+    rows = max(rows, max(map(int, set(_CELL_ROW.findall(data))), default=0))
     letters = set(_CELL_COL.findall(data))
     cols = max((column_number(c) for c in letters), default=0)
     if not letters and _CELL_TAG.search(data):
         cols = max(chunk.count(b"<c") for chunk in data.split(b"<row"))  # cells without r="…"
+    sheet_data = data.find(b"<sheetData")
+    dimension = _DIMENSION.search(data, 0, sheet_data if sheet_data >= 0 else len(data))
+    if dimension is not None:
+        rows = max(rows, int(dimension[4] or dimension[2]))
+        cols = max(cols, column_number(dimension[3] or dimension[1]))
     facts = SheetFacts("", rows, cols)
     if facts.too_big() is None:
-        return rows, cols
+        return rows, cols, listed
     rows = cols = 0
     for match in _VALUED_CELL.finditer(data):
         body = match[2] or b""
@@ -349,10 +397,41 @@ def _xlsx_extent(data: bytes) -> tuple[int, int]:
             continue
         ref = _REF.search(match[1])
         if ref is None:
-            return facts.rows, facts.cols  # positions unknown: keep the safe over-estimate
+            return facts.rows, facts.cols, listed  # positions unknown: keep the safe over-estimate
         rows = max(rows, int(ref[2]))
         cols = max(cols, column_number(ref[1]))
-    return rows, cols
+    return rows, cols, listed
+
+
+def merged_cells(ranges: Sequence[MergedRange]) -> int:
+    """How many cells the merged ranges (0-based, inclusive corners) cover, added up."""
+    return sum((abs(r1 - r0) + 1) * (abs(c1 - c0) + 1) for (r0, c0), (r1, c1) in ranges)
+
+
+def merged_too_big(sheet: str, ranges: Sequence[MergedRange]) -> str | None:
+    """Why a sheet whose merged ranges cover too many cells is refused, in Chinese."""
+    covered = merged_cells(ranges)
+    if covered <= MAX_MERGED_CELLS:
+        return None
+    return (
+        f"工作表“{sheet}”的合并单元格过多（{len(ranges)} 处合并共覆盖 {covered} 个单元格，"
+        f"超过上限 {MAX_MERGED_CELLS} 个），不像正常的表格，可能是生成这个文件的程序出错或文件已损坏。"
+        "请取消多余的合并单元格（或用 Excel/WPS 另存一份）后再导入。"
+    )
+
+
+def _xlsx_merged(data: bytes) -> list[MergedRange]:
+    """The sheet's merged ranges (0-based corners), from ``<mergeCells>`` after the cells."""
+    end = data.rfind(b"</sheetData>")
+    start = data.find(b"<mergeCells", max(end, 0))
+    if start < 0:
+        return []
+    ranges: list[MergedRange] = []
+    for m in _MERGE_REF.finditer(data, start):
+        r0, c0 = int(m[2]) - 1, column_number(m[1]) - 1
+        r1, c1 = (int(m[4]) - 1, column_number(m[3]) - 1) if m[3] else (r0, c0)
+        ranges.append(((r0, c0), (r1, c1)))
+    return ranges
 
 
 def _xlsx_uncached(data: bytes) -> frozenset[tuple[int, int]]:
@@ -418,7 +497,7 @@ class _OdsTable:
 
     def facts(self) -> SheetFacts:
         return SheetFacts(self.name, self.max_row, self.max_col, self.hidden, frozenset(self.uncached),
-                          tuple(self.merged))
+                          tuple(self.merged), refusal=merged_too_big(self.name, self.merged) or "")
 
 
 def _inspect_ods(archive: zipfile.ZipFile, name: str) -> dict[str, SheetFacts]:

@@ -5,7 +5,11 @@ Township sheets put a title (``2026年韩家店镇重点项目台账``), a unit 
 cells merged across their sub-columns (``投资情况`` over 总投资/年度计划/本月完成/累计完成)
 and single headings merged down both rows; a row of column numbers (1 2 3 …) may follow.
 The body may be split by section rows (``一、新开工项目``), may open with a 合计 row, and
-ends at the totals (合计/总计) or the signature lines (填报人、审核人 …).
+ends at the totals (合计/总计, also in a short phrase: ``全镇总计``, ``以上项目共计2个``) or
+the signature and note lines (填报人、制表：、主管领导签字：、填表说明：、注：…). A totals phrase
+counts only in a row without a 序号 whose other cells are figures, so that a project named
+``合计量仪表厂`` stays a project. Subtotals (``小计``, ``新开工项目小计``) close a section, not
+the table: they are skipped and the body goes on.
 """
 
 from __future__ import annotations
@@ -15,17 +19,38 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from desk.exchange.sheets.container import merged_too_big
+from desk.exchange.sheets.errors import TooLarge
 from desk.exchange.sheets.fields import KNOWN_HEADER_KEYS, header_key, header_unit
 from desk.exchange.sheets.reader import Cell, Merged, SheetData
 
 HEADER_SEARCH_ROWS = 30
 TOTAL_WORDS = ("合计", "总计", "共计", "总合计", "全区合计", "全镇合计", "全县合计", "全市合计", "累计合计")
 SUBTOTAL_WORDS = ("小计",)
+# A signature line starts with one of these (in the row's first non-empty cell). Two-character
+# words need a colon or nothing after them (``审核：王五``, ``制表``), so that ``审核中心`` is a
+# project; longer ones may run on (``填报人张三``). A 签字/盖章 suffix is allowed: ``主管领导签字：``.
 SIGNATURE_PREFIXES = (
-    "填报人", "填表人", "制表人", "审核人", "审核", "负责人", "单位负责人", "主要领导", "分管领导", "填报单位",
-    "填报日期", "填表日期", "制表日期", "报送日期", "联系人", "联系电话", "注:", "注：", "说明:", "说明：", "备注:",
-    "备注：", "附注",
+    "填报人", "填表人", "制表人", "制表", "报送人", "审核人", "审核", "审批人", "复核人", "复核", "校对人", "校对",
+    "负责人", "单位负责人", "主要领导", "分管领导", "主管领导", "主管", "签字", "签名", "联系人", "联系电话",
+    "填报单位", "填表单位", "制表单位", "报送单位", "填报日期", "填表日期", "制表日期", "报送日期", "填报时间",
+    "填表时间", "制表时间", "报送时间", "填表说明", "填报说明", "制表说明",
 )
+# A note (``注：``, ``说明：``, ``备注：``) ends the table only as the row's only cell and not
+# under a remarks column: a project's remark may well start ``说明：``.
+NOTE_WORDS = ("注", "说明", "备注", "附注", "数据来源", "资料来源")
+_SIGNATURE_WORDS = tuple(sorted(SIGNATURE_PREFIXES, key=len, reverse=True))
+_SIGN_SUFFIX = re.compile(r"(?:签字|签名|签章|盖章|\((?:签字|签名|签章|盖章)\))?")
+_SEAL = re.compile(r"^[^:\d]{0,8}?\((?:盖章|公章|签章|签字|签名)\)")  # (盖章), 单位(盖章):…
+_NOTE = re.compile(rf"^(?:{'|'.join(NOTE_WORDS)})[\d一二三四五六七八九十]*:")
+# A totals word inside a short phrase (全镇总计, 以上项目共计2个, 新开工项目小计): only what may
+# follow a total — nothing, a colon or bracket, a count — so that 合计量仪表厂 is a project.
+_TOTAL_PHRASE = re.compile(
+    r"^(?P<pre>.{0,8}?)(?P<word>合计|总计|共计|小计)"
+    r"(?P<post>|[:(\[【].*|[\d一二三四五六七八九十百千]+[个项家处]?(?:项目|单位|企业)?\)?)$"
+)
+_FIGURE = re.compile(r"[\d.,%+\-—–/、个项家处万亿元美()]*")
+_REMARK_HEADINGS = ("备注", "说明", "其他")
 _NUMERALS = "[一二三四五六七八九十]+"
 _SECTION = re.compile(rf"^(?:{_NUMERALS}[、.．]|[(（]{_NUMERALS}[)）]|第{_NUMERALS}[部类])")
 _COLUMN_NUMBERS = set("甲乙丙丁戊己庚辛壬癸") | {"A", "B", "C", "D", "E"}
@@ -108,11 +133,31 @@ class _Grid:
         self.origin: dict[tuple[int, int], tuple[int, int]] = {}
         self.covered_in_row: dict[int, list[int]] = {}
         self.spans: dict[tuple[int, int], Merged] = {}
+        # The pre-check refuses xlsx and ods sheets whose merges cover too much; this also
+        # covers xls. Only cells inside the rows and columns read matter, so each range is
+        # clipped to them: ranges reaching far past the data cost nothing. Ranges that don't
+        # overlap then cover at most every cell once, so covering more means overlaps.
+        why = merged_too_big(data.name, data.merged)
+        if why:
+            raise TooLarge(why)
+        height = len(self.rows)
+        clipped: list[Merged] = []
+        filled = 0
         for (r0, c0), (r1, c1) in data.merged:
             self.spans[(r0, c0)] = ((r0, c0), (r1, c1))
+            r1, c1 = min(r1, height - 1), min(c1, self.width - 1)
+            cells = (r1 - r0 + 1) * (c1 - c0 + 1)
             # Body merges only matter per cell; cap the work for sheets merged everywhere.
-            if (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
+            if r1 < r0 or c1 < c0 or cells > 100_000:
                 continue
+            clipped.append(((r0, c0), (r1, c1)))
+            filled += cells
+        if filled > height * self.width:
+            raise TooLarge(
+                f"工作表“{data.name}”的合并单元格互相重叠（{len(data.merged)} 处合并），"
+                "正常的表格不会这样，文件可能已损坏。请用 Excel 或 WPS 打开后另存一份再导入。"
+            )
+        for (r0, c0), (r1, c1) in clipped:
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
@@ -259,20 +304,19 @@ def _is_column_numbers(texts: list[str]) -> bool:
     return len(values) >= 2 and values == sorted(values) and values[0] <= 2 and len(set(values)) == len(values)
 
 
-_STOP_START = frozenset(
-    "".join(w[0] for w in (*TOTAL_WORDS, *SUBTOTAL_WORDS, *SIGNATURE_PREFIXES)) + " \u3000"
-)
+_STOP_START = frozenset("".join(w[0] for w in (*TOTAL_WORDS, *SUBTOTAL_WORDS, *SIGNATURE_PREFIXES, *NOTE_WORDS)))
 
 
-def _lead_texts(values: list[Cell]) -> list[str]:
-    """The first three non-empty cells of a row, as text (what totals and signatures start with)."""
-    lead: list[str] = []
-    for value in values:
+def _lead_cells(values: list[Cell]) -> list[tuple[int, str]]:
+    """The first three non-empty cells of a row with their columns, as text (what totals and
+    signatures start with)."""
+    lead: list[tuple[int, str]] = []
+    for c, value in enumerate(values):
         if isinstance(value, str):
             if value and not value.isspace():
-                lead.append(value.strip())
+                lead.append((c, value.strip()))
         elif value is not None:
-            lead.append(cell_text(value))
+            lead.append((c, cell_text(value)))
         if len(lead) == 3:
             break
     return lead
@@ -288,13 +332,51 @@ def _starts_with(texts: list[str], words: tuple[str, ...]) -> str | None:
     return None
 
 
-def _signature(texts: list[str]) -> str | None:
-    first = next((t for t in texts if t), "")
+def _signature(first: str) -> str | None:
+    """``first`` (a row's first non-empty cell) when it opens a signature line."""
     squeezed = _squeeze(first)
-    for prefix in SIGNATURE_PREFIXES:
-        following = squeezed[len(prefix):len(prefix) + 1]
-        if squeezed.startswith(_squeeze(prefix)) and (len(prefix) > 2 or following in ":："):
-            return first
+    for word in _SIGNATURE_WORDS:
+        if squeezed.startswith(word):
+            rest = squeezed[len(word):]
+            suffix = _SIGN_SUFFIX.match(rest)
+            after = rest[suffix.end():] if suffix else rest
+            if len(word) > 2 or after == "" or after[0] == ":":
+                return first
+    return first if _SEAL.match(squeezed) else None
+
+
+def _note(lead: list[tuple[int, str]], columns: dict[int, Column]) -> str | None:
+    """The row's only cell when it is a note (``注：…``, ``说明：…``) below the table."""
+    if len(lead) != 1:  # other cells filled: not a note line
+        return None
+    c, text = lead[0]
+    if not _NOTE.match(_squeeze(text)):
+        return None
+    column = columns.get(c)
+    if column is not None and any(w in header_key(column.name) for w in _REMARK_HEADINGS):
+        return None  # a project's remark, alone on a row
+    return text
+
+
+def _total_phrase(grid: _Grid, r: int, lead: list[tuple[int, str]], numbering_cols: set[int]) -> tuple[str, str] | None:
+    """(word, text) when a lead cell is a totals phrase (全镇总计, 以上项目共计2个 …) in a row
+    that reads as totals: no 序号, and the other cells figures or empty."""
+    for c, text in lead:
+        if "计" not in text:
+            continue
+        match = _TOTAL_PHRASE.match(_squeeze(text))
+        if match is None:
+            continue
+        others = 0
+        for oc, value in enumerate(grid.rows[r]):
+            if oc == c or _is_empty(value):
+                continue
+            if oc in numbering_cols:
+                return None  # numbered: a project whose name has such a word
+            if isinstance(value, (int, float)) or _FIGURE.fullmatch(_squeeze(cell_text(value))):
+                continue
+            others += 1
+        return (match["word"], text) if others <= 1 else None
     return None
 
 
@@ -323,26 +405,26 @@ def find_table(data: SheetData) -> Table | None:
         by_row.setdefault(ur, set()).add(uc)
     uncached_by_row = {ur: frozenset(cols) for ur, cols in by_row.items()}
     name_like = {c.index for c in columns if header_key(c.name) in ("序号", "编号")}
+    by_index = {c.index: c for c in columns}
     for r in range(first_body, len(grid.rows)):
         values = grid.row_values(r)
-        lead = _lead_texts(grid.rows[r])  # own cells only: a merged cell counts once
-        if not lead:
+        lead_cells = _lead_cells(grid.rows[r])  # own cells only: a merged cell counts once
+        if not lead_cells:
             continue
-        if any(text[0] in _STOP_START for text in lead):  # only then can it be a total, a signature or a subtotal
-            total = _starts_with(lead, TOTAL_WORDS)
-            if total is not None:
-                if body:
-                    end = (r + 1, f"合计行“{total}”")
+        lead = [text for _, text in lead_cells]
+        # Only a row whose lead starts with one of the words, or has 计 (合计, 总计, 共计, 小计)
+        # or 章 (盖章) in it, can be a total, a signature, a note or a subtotal.
+        if any(text[0] in _STOP_START or "计" in text for text in lead) or "章" in lead[0]:
+            stop = _stop(grid, r, lead_cells, by_index, name_like)
+            if stop is not None:
+                kind, why = stop
+                if kind == "total" and body:
+                    end = (r + 1, why)
                     break
-                skipped.append((r + 1, f"合计行“{total}”"))
-                continue
-            signature = _signature(lead)
-            if signature is not None:
-                end = (r + 1, f"落款或说明“{signature}”")
-                break
-            subtotal = _starts_with(lead, SUBTOTAL_WORDS)
-            if subtotal is not None:
-                skipped.append((r + 1, f"小计行“{subtotal}”"))
+                if kind == "signature":
+                    end = (r + 1, why)
+                    break
+                skipped.append((r + 1, why))  # a subtotal, or a total above the projects
                 continue
         if len(lead) == 1:
             section = _section(grid, r, grid.rows[r], name_like)
@@ -354,6 +436,26 @@ def find_table(data: SheetData) -> Table | None:
         body.append(BodyRow(r + 1, values, merged_from, uncached_by_row.get(r, frozenset())))
     return Table(data.name, tuple(h + 1 for h in header_rows), columns, body, title_lines, skipped, end,
                  sheet_unit, data.date1904)
+
+
+def _stop(grid: _Grid, r: int, lead_cells: list[tuple[int, str]], columns: dict[int, Column],
+          numbering_cols: set[int]) -> tuple[str, str] | None:
+    """Whether row ``r`` is a total, a signature or note line, or a subtotal: (kind, why)."""
+    lead = [text for _, text in lead_cells]
+    total = _starts_with(lead, TOTAL_WORDS)
+    if total is not None:
+        return "total", f"合计行“{total}”"
+    signature = _signature(lead[0]) or _note(lead_cells, columns)
+    if signature is not None:
+        return "signature", f"落款或说明“{signature}”"
+    subtotal = _starts_with(lead, SUBTOTAL_WORDS)
+    if subtotal is not None:
+        return "subtotal", f"小计行“{subtotal}”"
+    phrase = _total_phrase(grid, r, lead_cells, numbering_cols)
+    if phrase is not None:
+        word, text = phrase
+        return ("subtotal", f"小计行“{text}”") if word == "小计" else ("total", f"合计行“{text}”")
+    return None
 
 
 def _section(grid: _Grid, r: int, values: list[Cell], numbering_cols: set[int]) -> str | None:
