@@ -94,7 +94,7 @@ class SheetFacts:
             return self.refusal
         if self.declared_far():
             return (
-                f"工作表“{self.name}”声明的数据范围太大（一直到 {_column_letters(self.cols)}{self.rows} 单元格，"
+                f"工作表“{self.name}”声明的数据范围太大（一直到 {column_letter(self.cols - 1)}{self.rows} 单元格，"
                 f"即 {self.rows} 行 × {self.cols} 列），而文件里实际只有 {self.listed_rows} 行，"
                 "可能是生成这个文件的程序出错或文件已损坏。请用 Excel 或 WPS 打开，删除多余的行列后另存一份再导入。"
             )
@@ -358,10 +358,12 @@ def column_number(letters: bytes | str) -> int:
     return number
 
 
-def _column_letters(number: int) -> str:
+def column_letter(index: int) -> str:
+    """The Excel letters of a 0-based column index (0 → A, 26 → AA)."""
     letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
 

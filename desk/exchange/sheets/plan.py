@@ -20,9 +20,10 @@ from desk.core.glossary import Category, LeadState, field_label
 from desk.core.models import Lead, Project, ProjectMonth
 from desk.core.periods import Month
 from desk.core.validation import lead_errors, month_errors, project_errors
+from desk.exchange.sheets.container import column_letter
 from desk.exchange.sheets.fields import LEADS, PROJECTS, FieldSpec
 from desk.exchange.sheets.mapping import Mapping
-from desk.exchange.sheets.table import Column, Table, column_letter
+from desk.exchange.sheets.table import Column, Table
 from desk.exchange.sheets.values import CellError, reader_for, text_key
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"

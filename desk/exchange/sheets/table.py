@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from desk.exchange.sheets.container import merged_too_big
+from desk.exchange.sheets.container import column_letter, merged_too_big
 from desk.exchange.sheets.errors import TooLarge
 from desk.exchange.sheets.fields import KNOWN_HEADER_KEYS, header_key, header_unit
 from desk.exchange.sheets.reader import Cell, Merged, SheetData
@@ -95,15 +95,6 @@ class Table:
     @property
     def header_signature(self) -> list[str]:
         return [c.name for c in self.columns]
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def cell_text(value: Cell) -> str:
