@@ -51,6 +51,13 @@ MAX_SHEET_XML_BYTES = 96 * 1024 * 1024  # a sheet's XML; 50,000 rows of 30 colum
 PROLOG_BYTES = 64 * 1024
 MAX_MERGED = 100_000
 MAX_MERGED_CELLS = MAX_SHEET_CELLS  # cells covered by all merged ranges of one sheet, added up
+# Text calamine copies into cells (UTF-8 bytes, an upper bound): one shared string used by a
+# million cells, or one ODS cell repeated a million times, is a million copies.
+MAX_SHEET_TEXT_BYTES = 128 * 1024 * 1024
+# .xls and .ods are read whole when opened (every sheet at once), so their sheets share a budget.
+MAX_BOOK_CELLS = 2 * MAX_SHEET_CELLS
+MAX_BOOK_TEXT_BYTES = MAX_SHEET_TEXT_BYTES
+EAGER_KINDS = ("xls", "ods")
 
 KINDS = ("xlsx", "xlsm", "xls", "ods")
 
@@ -76,10 +83,17 @@ class SheetFacts:
     merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # ODS only: calamine gives xlsx/xls ones
     refusal: str = ""  # set when the sheet is refused without being measured, or for its merges
     listed_rows: int = 0  # xlsx: how many <row> elements name their row (0: not known)
+    text_bytes: int = 0  # text calamine copies into the cells (upper bound; see MAX_SHEET_TEXT_BYTES)
+    extra_cells: int = 0  # .xls: cells calamine also allocates (what DIMENSIONS reserves, the formula range)
 
     @property
     def cells(self) -> int:
         return self.rows * self.cols
+
+    @property
+    def load(self) -> int:
+        """Cells calamine allocates for this sheet, at most."""
+        return self.cells + self.extra_cells
 
     def declared_far(self) -> bool:
         """Whether a few rows name cells far beyond them (``<c r="XFD1048576">`` written inside
@@ -103,10 +117,26 @@ class SheetFacts:
                 f"工作表“{self.name}”有 {self.rows} 行，超过一次导入的上限 {MAX_SHEET_ROWS} 行。"
                 "请把表格拆成几个文件分批导入。"
             )
+        return self.unsafe()
+
+    def unsafe(self) -> str | None:
+        """Why calamine must not even hold this sheet in memory, in Chinese (a sheet with too
+        many rows to import is not unsafe: it is refused, but could be held)."""
         if self.cells > MAX_SHEET_CELLS:
             return (
                 f"工作表“{self.name}”的数据范围太大（{self.rows} 行 × {self.cols} 列），"
                 "可能在很远的单元格里还有内容。请删除多余的行列后再导入。"
+            )
+        if self.extra_cells > MAX_SHEET_CELLS:
+            return (
+                f"工作表“{self.name}”声明的数据范围太大（超过 {MAX_SHEET_CELLS} 个单元格），"
+                "可能是生成这个文件的程序出错或文件已损坏。请用 Excel 或 WPS 打开，删除多余的行列后另存一份再导入。"
+            )
+        if self.text_bytes > MAX_SHEET_TEXT_BYTES:
+            return (
+                f"工作表“{self.name}”里的文字太多（读入后约 {self.text_bytes / 1024 / 1024:,.0f} MB，"
+                f"上限 {MAX_SHEET_TEXT_BYTES // 1024 // 1024} MB），通常是同一段长文字被复制到了大量单元格。"
+                "请删除多余的内容后再导入。"
             )
         return None
 
@@ -119,6 +149,27 @@ class FileFacts:
     sha256: str
     date1904: bool = False
     sheets: dict[str, SheetFacts] = field(default_factory=dict)
+
+    def book_refusal(self) -> str | None:
+        """Why the whole file must not be opened, in Chinese. An .xls or .ods is read whole
+        when opened, so one sheet too big to hold, or all of them together, refuse the file;
+        an .xlsx is read a sheet at a time, so a sheet too big is refused alone (``too_big``)."""
+        if self.kind not in EAGER_KINDS:
+            return None
+        kind = "旧版 .xls" if self.kind == "xls" else ".ods"
+        why = f"“{self.path.name}”无法读取：{kind} 文件打开时会一次读入所有工作表，"
+        for facts in self.sheets.values():
+            if (problem := facts.unsafe()) is not None:
+                return f"{why}而其中{problem}"
+        cells = sum(facts.load for facts in self.sheets.values())
+        text = sum(facts.text_bytes for facts in self.sheets.values())
+        if cells > MAX_BOOK_CELLS or text > MAX_BOOK_TEXT_BYTES:
+            return (
+                f"{why}而这些工作表加起来太大（约 {cells:,} 个单元格、{text / 1024 / 1024:,.0f} MB 文字，"
+                f"上限 {MAX_BOOK_CELLS:,} 个单元格、{MAX_BOOK_TEXT_BYTES // 1024 // 1024} MB 文字）。"
+                "请用 Excel 或 WPS 打开，删除不需要的工作表，或另存为 .xlsx 后再导入。"
+            )
+        return None
 
 
 def sha256_of(path: Path) -> str:
@@ -308,14 +359,18 @@ def _inspect_xlsx(archive: zipfile.ZipFile, name: str) -> tuple[str, bool, dict[
     pr = workbook.find(f"{_NS_MAIN}workbookPr")
     date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
     targets: dict[str, str] = {}
+    shared_target = "xl/sharedStrings.xml"
     if "xl/_rels/workbook.xml.rels" in archive.namelist():
         rels = _parse_xml(_read_member(archive, "xl/_rels/workbook.xml.rels", name), "workbook.xml.rels", name)
         for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
             target = rel.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             targets[rel.get("Id", "")] = target
+            if rel.get("Type", "").endswith("/sharedStrings"):
+                shared_target = target
     sheets: dict[str, SheetFacts] = {}
     members = set(archive.namelist())
+    shared = _SharedStrings(archive, shared_target if shared_target in members else None, name)
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
         sheet_name = sheet.get("name", "")
         hidden = sheet.get("state", "visible") != "visible"
@@ -329,25 +384,86 @@ def _inspect_xlsx(archive: zipfile.ZipFile, name: str) -> tuple[str, bool, dict[
             sheets[sheet_name] = SheetFacts(sheet_name, 0, 0, hidden, refusal=why)
             continue
         data = _read_member(archive, target, name)
-        rows, cols, listed = _xlsx_extent(data)
-        refusal = merged_too_big(sheet_name, _xlsx_merged(data)) or ""
-        sheets[sheet_name] = SheetFacts(sheet_name, rows, cols, hidden, _xlsx_uncached(data), refusal=refusal,
-                                        listed_rows=listed)
+        xml = _sheet_xml(data)
+        rows, cols, listed = _xlsx_extent(data, xml)
+        refusal = merged_too_big(sheet_name, _xlsx_merged(data, xml)) or ""
+        sheets[sheet_name] = SheetFacts(sheet_name, rows, cols, hidden, _xlsx_uncached(data, xml), refusal=refusal,
+                                        listed_rows=listed, text_bytes=shared.copied_by(data))
         del data
     return kind, date1904, sheets
 
 
-_ROW_REF = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
-_CELL_COL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})\d+"')
-_CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}(\d+)"')
-_CELL_TAG = re.compile(rb"<c[\s>/]")
-_DIMENSION = re.compile(rb'<dimension\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"')
-_VALUED_CELL = re.compile(rb'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_MERGE_REF = re.compile(rb'<mergeCell\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"')
-_UNCACHED = re.compile(
-    rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
-)
+_WORKSHEET_PREFIX = re.compile(rb"<([\w.-]+:)?worksheet\b")
+
+
+class _SheetXml:
+    """The patterns for one prefix of the sheet's tags: Excel writes ``<row>``, programs built
+    on the .NET Open XML SDK often ``<x:row>``; calamine reads both."""
+
+    def __init__(self, prefix: bytes) -> None:
+        p = re.escape(prefix)
+        self.prefix = prefix
+        self.row_ref = re.compile(rb"<" + p + rb'row\b[^>]*?\br="(\d+)"')
+        self.row_tag = re.compile(rb"<" + p + rb"row\b")
+        self.cell_col = re.compile(rb"<" + p + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"')
+        self.cell_row = re.compile(rb"<" + p + rb'c\b[^>]*?\br="[A-Z]{1,3}(\d+)"')
+        self.cell_tag = re.compile(rb"<" + p + rb"c[\s>/]")
+        self.dimension = re.compile(rb"<" + p + rb'dimension\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+)'
+                                    rb'(?::\$?([A-Z]{1,3})\$?(\d+))?"')
+        self.valued_cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S)
+        self.has_value = re.compile(rb"<" + p + rb"is>|<" + p + rb"v>[^<]")
+        self.merge_ref = re.compile(rb"<" + p + rb'mergeCell\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+)'
+                                    rb'(?::\$?([A-Z]{1,3})\$?(\d+))?"')
+        self.uncached = re.compile(
+            rb"<" + p + rb'c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<' + p + rb"f\b[^>]*?(?:/>|>[^<]*</" + p
+            + rb"f>)\s*(?:<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>)?\s*</" + p + rb"c>"
+        )
+
+
+_SHEET_XML: dict[bytes, _SheetXml] = {b"": _SheetXml(b"")}
+
+
+def _sheet_xml(data: bytes) -> _SheetXml:
+    found = _WORKSHEET_PREFIX.search(data, 0, PROLOG_BYTES)
+    prefix = (found[1] or b"") if found else b""
+    if prefix not in _SHEET_XML:
+        _SHEET_XML[prefix] = _SheetXml(prefix)
+    return _SHEET_XML[prefix]
+
+
+_SHARED_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt=["\']s["\'][^>]*>\s*<(?:\w+:)?v>\s*(\d+)\s*</')
+_SHARED_ITEM = re.compile(rb"<((?:\w+:)?)si[\s>/]")
+
+
+class _SharedStrings:
+    """The shared-string table, as far as memory goes: calamine gives every cell that refers
+    to a shared string its own copy of it, so a 1 MB file whose million cells all name one
+    long string becomes gigabytes. Read only when a sheet has such cells."""
+
+    def __init__(self, archive: zipfile.ZipFile, member: str | None, name: str) -> None:
+        self._archive, self._member, self._name = archive, member, name
+        self._sizes: list[int] | None = None
+
+    def sizes(self) -> list[int]:
+        """Each string's size in the XML: at least its UTF-8 size (entities only shrink)."""
+        if self._sizes is None:
+            self._sizes = []
+            if self._member is not None:
+                data = _read_member(self._archive, self._member, self._name)
+                if (first := _SHARED_ITEM.search(data)) is not None:
+                    self._sizes = [len(item) for item in data[first.start():].split(b"<" + first[1] + b"si")[1:]]
+        return self._sizes
+
+    def copied_by(self, sheet: bytes) -> int:
+        """An upper bound of the bytes of shared text the sheet's cells copy."""
+        cells = sheet.count(b't="s"') + sheet.count(b"t='s'")
+        if not cells or not (sizes := self.sizes()):
+            return 0
+        if (rough := cells * max(sizes)) <= MAX_SHEET_TEXT_BYTES:
+            return rough
+        count = len(sizes)
+        return sum(sizes[index] for ref in _SHARED_REF.findall(sheet) if (index := int(ref)) < count)
 
 
 def column_number(letters: bytes | str) -> int:
@@ -368,24 +484,24 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _xlsx_extent(data: bytes) -> tuple[int, int, int]:
+def _xlsx_extent(data: bytes, xml: _SheetXml) -> tuple[int, int, int]:
     """Rows and columns of the sheet's extent, and how many ``<row>`` elements name their row.
 
     First the furthest row and column anything declares — the ``<dimension>``, every row's
     ``r`` and every cell's own ``r`` (an over-estimate: empty, styled cells count); when that
     is too big, counted again from the cells that hold a value, which are the ones calamine
     places (it sizes its range from them, not from the dimension or empty cells)."""
-    row_refs = _ROW_REF.findall(data)
+    row_refs = xml.row_ref.findall(data)
     listed = len(row_refs)
     rows = max(map(int, set(row_refs)), default=0)
     del row_refs
-    rows = max(rows, max(map(int, set(_CELL_ROW.findall(data))), default=0))
-    letters = set(_CELL_COL.findall(data))
+    rows = max(rows, max(map(int, set(xml.cell_row.findall(data))), default=0))
+    letters = set(xml.cell_col.findall(data))
     cols = max((column_number(c) for c in letters), default=0)
-    if not letters and _CELL_TAG.search(data):
-        cols = max(chunk.count(b"<c") for chunk in data.split(b"<row"))  # cells without r="…"
-    sheet_data = data.find(b"<sheetData")
-    dimension = _DIMENSION.search(data, 0, sheet_data if sheet_data >= 0 else len(data))
+    if not letters and xml.cell_tag.search(data):  # cells without r="…"
+        cols = max(len(xml.cell_tag.findall(chunk)) for chunk in xml.row_tag.split(data))
+    sheet_data = data.find(b"<" + xml.prefix + b"sheetData")
+    dimension = xml.dimension.search(data, 0, sheet_data if sheet_data >= 0 else len(data))
     if dimension is not None:
         rows = max(rows, int(dimension[4] or dimension[2]))
         cols = max(cols, column_number(dimension[3] or dimension[1]))
@@ -393,9 +509,8 @@ def _xlsx_extent(data: bytes) -> tuple[int, int, int]:
     if facts.too_big() is None:
         return rows, cols, listed
     rows = cols = 0
-    for match in _VALUED_CELL.finditer(data):
-        body = match[2] or b""
-        if b"<is>" not in body and not re.search(rb"<v>[^<]", body):
+    for match in xml.valued_cell.finditer(data):
+        if not xml.has_value.search(match[2] or b""):
             continue
         ref = _REF.search(match[1])
         if ref is None:
@@ -422,24 +537,24 @@ def merged_too_big(sheet: str, ranges: Sequence[MergedRange]) -> str | None:
     )
 
 
-def _xlsx_merged(data: bytes) -> list[MergedRange]:
+def _xlsx_merged(data: bytes, xml: _SheetXml) -> list[MergedRange]:
     """The sheet's merged ranges (0-based corners), from ``<mergeCells>`` after the cells."""
-    end = data.rfind(b"</sheetData>")
-    start = data.find(b"<mergeCells", max(end, 0))
+    end = data.rfind(b"</" + xml.prefix + b"sheetData>")
+    start = data.find(b"<" + xml.prefix + b"mergeCells", max(end, 0))
     if start < 0:
         return []
     ranges: list[MergedRange] = []
-    for m in _MERGE_REF.finditer(data, start):
+    for m in xml.merge_ref.finditer(data, start):
         r0, c0 = int(m[2]) - 1, column_number(m[1]) - 1
         r1, c1 = (int(m[4]) - 1, column_number(m[3]) - 1) if m[3] else (r0, c0)
         ranges.append(((r0, c0), (r1, c1)))
     return ranges
 
 
-def _xlsx_uncached(data: bytes) -> frozenset[tuple[int, int]]:
-    if b"<f" not in data:
+def _xlsx_uncached(data: bytes, xml: _SheetXml) -> frozenset[tuple[int, int]]:
+    if b"<" + xml.prefix + b"f" not in data:
         return frozenset()
-    return frozenset((int(m[2]) - 1, column_number(m[1]) - 1) for m in _UNCACHED.finditer(data))
+    return frozenset((int(m[2]) - 1, column_number(m[1]) - 1) for m in xml.uncached.finditer(data))
 
 
 # ----------------------------------------------------------------------- ods
@@ -447,6 +562,7 @@ _ODS_TOKEN = re.compile(
     rb"<table:table(?=[\s>])([^>]*)>|</table:table>|<table:table-row(?=[\s/>])([^>]*?)(/?)>|</table:table-row>|"
     rb"<table:(?:covered-)?table-cell(?=[\s/>])([^>]*?)(/?)>"
 )
+_ODS_TAG = re.compile(rb"<[^>]*>")
 _ODS_NAME = re.compile(rb'table:name="([^"]*)"')
 _ODS_STYLE = re.compile(rb'table:style-name="([^"]+)"')
 _ODS_ROWS_REP = re.compile(rb'table:number-rows-repeated="(\d+)"')
@@ -470,6 +586,15 @@ class _OdsTable:
         self.max_col = 0
         self.uncached: set[tuple[int, int]] = set()
         self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        self.text = 0  # bytes of text calamine copies for repeated cells
+        self._repeated: tuple[int, int] | None = None  # (copies, where its content starts) of the open cell
+
+    def content_ends(self, data: bytes, at: int) -> None:
+        """The open cell's content ends at ``at``: count its text once for every copy."""
+        if self._repeated is not None:
+            copies, start = self._repeated
+            self.text += copies * len(_ODS_TAG.sub(b"", data[start:at]))
+            self._repeated = None
 
     def start_row(self, attrs: bytes, empty: bool) -> None:
         repeat = int(m[1]) if (m := _ODS_ROWS_REP.search(attrs)) else 1
@@ -483,8 +608,10 @@ class _OdsTable:
         self.row += self.row_repeat
         self.row_repeat = 1
 
-    def cell(self, attrs: bytes, empty: bool) -> None:
+    def cell(self, attrs: bytes, empty: bool, content: int) -> None:
         repeat = int(m[1]) if (m := _ODS_COLS_REP.search(attrs)) else 1
+        if not empty and repeat * self.row_repeat > 1:
+            self._repeated = (repeat * self.row_repeat, content)
         valued = b"office:value-type" in attrs
         if b"table:formula" in attrs and not valued:
             self.uncached.add((self.row, self.col))
@@ -499,7 +626,8 @@ class _OdsTable:
 
     def facts(self) -> SheetFacts:
         return SheetFacts(self.name, self.max_row, self.max_col, self.hidden, frozenset(self.uncached),
-                          tuple(self.merged), refusal=merged_too_big(self.name, self.merged) or "")
+                          tuple(self.merged), refusal=merged_too_big(self.name, self.merged) or "",
+                          text_bytes=self.text)
 
 
 def _inspect_ods(archive: zipfile.ZipFile, name: str) -> dict[str, SheetFacts]:
@@ -519,7 +647,8 @@ def _inspect_ods(archive: zipfile.ZipFile, name: str) -> dict[str, SheetFacts]:
             )
         elif table is None:
             continue
-        elif token == b"</table:table>":
+        table.content_ends(data, match.start())
+        if token == b"</table:table>":
             sheets[table.name] = table.facts()
             table = None
         elif token == b"</table:table-row>":
@@ -527,5 +656,5 @@ def _inspect_ods(archive: zipfile.ZipFile, name: str) -> dict[str, SheetFacts]:
         elif token.startswith(b"<table:table-row"):
             table.start_row(match[2] or b"", bool(match[3]))
         else:
-            table.cell(match[4] or b"", bool(match[5]))
+            table.cell(match[4] or b"", bool(match[5]), match.end())
     return sheets

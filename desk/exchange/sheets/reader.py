@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import python_calamine as calamine
 
@@ -49,6 +53,8 @@ class Workbook:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.facts: FileFacts = inspect_file(self.path)
+        if (refusal := self.facts.book_refusal()) is not None:
+            raise TooLarge(refusal)
         self._handle = self.path.open("rb")
         name = self.path.name
         try:
@@ -137,14 +143,76 @@ def _calamine(call: Callable[[], T], file_name: str, sheet: str = "") -> T:
     """Run a python-calamine call; its failures (a Rust panic included) become Chinese errors."""
     where = f"“{file_name}”的工作表“{sheet}”" if sheet else f"“{file_name}”"
     advice = "请重新获取原文件，或用 Excel/WPS 打开后另存一份再导入。"
-    try:
-        return call()
-    except calamine.PasswordError:
-        raise PasswordProtected(f"“{file_name}”设置了密码，无法读取。请取消密码并保存后再导入。") from None
-    except (calamine.CalamineError, ValueError, OSError, IndexError, OverflowError) as exc:
-        raise SheetFileError(f"{where}已损坏或格式不对，无法读取（{exc}）。{advice}") from None
-    except BaseException as exc:
-        # A damaged file can make calamine's Rust code panic; pyo3 raises that as a BaseException.
-        if type(exc).__name__ == "PanicException":
-            raise SheetFileError(f"{where}已损坏，无法读取。{advice}") from None
-        raise
+    with _HeldStderr() as held:
+        try:
+            return call()
+        except calamine.PasswordError:
+            raise PasswordProtected(f"“{file_name}”设置了密码，无法读取。请取消密码并保存后再导入。") from None
+        except (calamine.CalamineError, ValueError, OSError, IndexError, OverflowError) as exc:
+            raise SheetFileError(f"{where}已损坏或格式不对，无法读取（{exc}）。{advice}") from None
+        except BaseException as exc:
+            # A damaged file can make calamine's Rust code panic; pyo3 raises that as a BaseException.
+            if type(exc).__name__ == "PanicException":
+                held.drop = True
+                raise SheetFileError(f"{where}已损坏，无法读取。{advice}") from None
+            raise
+
+
+_STDERR_LOCK = threading.Lock()
+
+
+class _HeldStderr:
+    """Hold what the process writes to its standard error (file descriptor 2) during a
+    calamine call. A Rust panic prints "thread … panicked at …" there before pyo3 raises it;
+    the clerk has a Chinese message for it, so that text is dropped (``drop``); anything else
+    written meanwhile, by any thread, is passed on afterwards. Where there is no standard
+    error (the windowed program) or another call holds it, nothing is held."""
+
+    def __init__(self) -> None:
+        self.drop = False
+        self._saved: int | None = None
+        self._file: IO[bytes] | None = None
+        self._owned = False
+
+    def __enter__(self) -> _HeldStderr:
+        self._owned = _STDERR_LOCK.acquire(blocking=False)
+        if not self._owned:
+            return self
+        try:
+            if sys.stderr is not None:
+                sys.stderr.flush()
+            self._file = tempfile.TemporaryFile()
+            self._saved = os.dup(2)
+            os.dup2(self._file.fileno(), 2)
+        except (OSError, ValueError):
+            self._release()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved is None:
+            self._release()
+            return
+        try:
+            if sys.stderr is not None:
+                sys.stderr.flush()
+            os.dup2(self._saved, 2)
+            if not self.drop and self._file is not None:
+                self._file.seek(0)
+                text = memoryview(self._file.read())
+                while text:
+                    text = text[os.write(2, text):]
+        except (OSError, ValueError):
+            pass
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._saved is not None:
+            os.close(self._saved)
+            self._saved = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        if self._owned:
+            self._owned = False
+            _STDERR_LOCK.release()
