@@ -28,10 +28,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     from desk.exchange.sheets.plan import describe_changes
     from desk.store.importing import ImportRefused, ImportSource, apply_import, automatic_mapping, plan_import
 
-    loaded = load_table(args.file, args.sheet)
-    ledger = open_ledger(args.ledger, readonly=args.dry_run)
     try:
-        mapping = automatic_mapping(ledger, loaded.table, kind=args.kind, month=args.month)
+        loaded = load_table(args.file, args.sheet)
+        ledger = open_ledger(args.ledger, readonly=args.dry_run)
+    except DeskError as exc:
+        _refused_json(args, exc)
+        raise
+    try:
+        try:
+            mapping = automatic_mapping(ledger, loaded.table, kind=args.kind, month=args.month)
+        except DeskError as exc:
+            _refused_json(args, exc)
+            raise
         if args.dry_run:
             plan = plan_import(ledger, loaded.table, mapping)
         else:
@@ -61,6 +69,16 @@ def cmd_import(args: argparse.Namespace) -> int:
                              + ("这是试运行，没有写入。\n" if args.dry_run else "没有导入任何内容。\n"))
         return 3
     return 0
+
+
+def _refused_json(args: argparse.Namespace, exc: DeskError) -> None:
+    """With ``--json``, a file the command cannot use at all (not a spreadsheet, no sure
+    mapping, no ledger) still gets a JSON answer on stdout, in the shape of a row report;
+    the Chinese message also goes to stderr and the exit code says what kind of failure."""
+    if args.json:
+        print_json({"rows": 0, "created": 0, "updated": 0, "written": False,
+                    "errors": [{"row": None, "column": None, "message": exc.message}],
+                    "missing": list(getattr(exc, "missing", []))})
 
 
 def _print_text(plan: Any, dry_run: bool, describe: Any) -> None:

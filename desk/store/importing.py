@@ -18,8 +18,8 @@ from desk.core import collector
 from desk.core.errors import FieldError, ValidationError
 from desk.core.models import Lead, Project, ProjectMonth
 from desk.exchange.sheets.errors import MappingIncomplete
-from desk.exchange.sheets.fields import KIND_LABELS, LEADS, PROJECTS
-from desk.exchange.sheets.mapping import Mapping, detect_kind, header_key_of, suggest
+from desk.exchange.sheets.fields import FIELDS, KIND_LABELS, LEADS, PROJECTS, required_groups
+from desk.exchange.sheets.mapping import EXACT, Mapping, Suggestion, detect_kind, header_key_of, suggest
 from desk.exchange.sheets.plan import CREATE, UPDATE, Existing, ImportPlan, build_plan
 from desk.exchange.sheets.table import Table, title_month
 from desk.store.bulk import insert_objects, insert_rows
@@ -195,20 +195,38 @@ def automatic_mapping(ledger: Ledger, table: Table, *, kind: str | None = None, 
     """The mapping used without the clerk: the one remembered for this heading, else the
     suggestion. Raises :class:`MappingIncomplete` when a required field has no column."""
     mapping = remembered_mapping(ledger, table)
+    guessed: dict[int, str] = {}
     if mapping is None or (kind is not None and mapping.kind != kind):
-        mapping = suggest(table, kind or detect_kind(table)).mapping
+        suggestion = suggest(table, kind or detect_kind(table))
+        mapping = suggestion.mapping
+        guessed = _guessed_required(suggestion)
     missing = mapping.missing_required()
-    if missing:
+    if missing or guessed:
+        label = {f.name: f.label for f in FIELDS[mapping.kind]}
+        heading = {c.index: c.name for c in table.columns}
+        reasons = missing + [
+            f"{label[name]}只是猜测（表头“{heading[column]}”含有“{label[name]}”，但不能确定就是这一列）"
+            for column, name in guessed.items()
+        ]
         headings = "、".join(f"“{c.name}”" for c in table.columns) or "（无）"
         raise MappingIncomplete(
-            f"无法自动确定必需的列：{'、'.join(missing)}。表头是：{headings}。\n"
-            "请在程序中用“文件 → 导入表格…”手工对应各列，或把表头改成常用写法后再试。",
-            missing,
+            f"无法自动确定必需的列：{'；'.join(reasons)}。表头是：{headings}。\n"
+            "请在程序中用“文件 → 导入表格…”对应各列（确认后会记住，以后命令行导入同样表头的表格就能自动对应），"
+            "或把表头改成常用写法后再试。",
+            missing + [label[name] for name in guessed.values()],
         )
     if mapping.has_month_fields():
         found = title_month(table)
         mapping.month = month or (f"{found[0]:04d}-{found[1]:02d}" if found else None)
     return mapping
+
+
+def _guessed_required(suggestion: Suggestion) -> dict[int, str]:
+    """Required fields (column → field) the suggestion fills only because a heading *contains*
+    one of their names ("拟建项目名称及主要内容" for 项目名称): guesses no clerk has confirmed."""
+    required = {name for group in required_groups(suggestion.mapping.kind) for name in group}
+    return {column: name for column, name in suggestion.mapping.fields.items()
+            if name in required and suggestion.scores.get(column, 0) < EXACT}
 
 
 # ------------------------------------------------------------- remembered mappings

@@ -236,3 +236,44 @@ def test_a_dry_run_of_leads_masks_their_contact_details(empty_path: Path, capsys
     listed = json.dumps(result["changes"], ensure_ascii=False)
     assert "电话：（空） → 138****1234" in listed
     assert "138 0000" not in listed and "1380000" not in listed and "0411-****6666" in listed
+
+
+def test_a_heading_that_only_contains_a_required_name_is_a_guess_the_command_refuses(
+        tmp_path: Path, empty_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """In the window the clerk confirms such a guess; the command line has no one to ask, so it
+    names the guess and writes nothing, until the clerk has confirmed the mapping once."""
+    from desk.exchange.sheets.load import load_table
+    from desk.exchange.sheets.mapping import suggest
+    from desk.store.importing import remember_mapping
+
+    path = simple_book(tmp_path / "拟建.xlsx", ["序号", "拟建项目名称及主要内容", "总投资（万元）"],
+                       [[1, "冷链物流园", 800]])
+    before = fingerprint(empty_path)
+    code, out, err = run(capsys, "import", str(path), "--ledger", str(empty_path))
+    assert code == 3 and out == ""
+    assert "项目名称只是猜测（表头“拟建项目名称及主要内容”含有“项目名称”" in err
+    code, result = run_json(capsys, "import", str(path), "--ledger", str(empty_path))
+    assert code == 3 and result["missing"] == ["项目名称"] and not result["written"]
+    assert "只是猜测" in result["errors"][0]["message"] and result["errors"][0]["row"] is None
+    assert fingerprint(empty_path) == before
+
+    table = load_table(path).table
+    with Ledger.open(empty_path) as ledger:  # what 导入表格… does when the clerk confirms the guess
+        ledger.clock = fixed_clock
+        remember_mapping(ledger, table, suggest(table, "projects").mapping)
+    code, result = run_json(capsys, "import", str(path), "--ledger", str(empty_path))
+    assert code == 0 and result["created"] == 1
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_with_json_a_file_that_cannot_be_read_still_answers_in_json(
+        tmp_path: Path, empty_path: Path, capsys: pytest.CaptureFixture[str], dry_run: list[str]) -> None:
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(b"%PDF-1.7 not a spreadsheet")
+    code, out, err = run(capsys, "import", str(path), "--ledger", str(empty_path), "--json", *dry_run)
+    assert code == 3
+    result = json.loads(out)
+    assert (result["rows"], result["created"], result["updated"], result["written"]) == (0, 0, 0, False)
+    assert result["errors"] == [{"row": None, "column": None,
+                                 "message": "“台账.xlsx”不是表格文件（看起来是PDF 文件）。请选择 .xlsx、.xlsm、.xls 或 .ods 文件。"}]
+    assert err.startswith("错误：“台账.xlsx”不是表格文件")
