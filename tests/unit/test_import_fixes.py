@@ -216,3 +216,28 @@ def test_a_lead_matched_by_spaced_names_keeps_the_ledgers_spelling(tmp_path: Pat
     with Ledger.open(path) as ledger:
         (lead,) = ledger.leads.all()
     assert (lead.company, lead.person_name, lead.position) == ("沈阳华晟机械有限公司", "周建华", "总经理")
+
+
+@pytest.mark.parametrize(("line", "unit"), [
+    (["填报单位：韩家店镇", None, "单位：亿"], "亿元"),
+    (["（单位：万）"], "万元"),
+    (["单位: 亿  填报日期：2026年10月"], "亿元"),
+    (["填报单位：万山镇"], None),  # the unit that reports, not a scale
+    (["单位：万山镇人民政府"], None),
+])
+def test_a_unit_line_above_the_heading_with_a_short_unit(tmp_path: Path, line: list[object], unit: str | None) -> None:
+    from desk.exchange.sheets.load import load_table
+
+    path = simple_book(tmp_path / "t.xlsx", ["项目名称", "总投资"], [["物流园", 1.5]],
+                       above=[["韩家店镇重点项目表"], line])
+    assert load_table(path).table.sheet_unit == unit
+
+
+def test_amounts_under_a_unit_line_in_yi_import_at_that_scale(tmp_path: Path, empty_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = simple_book(tmp_path / "t.xlsx", ["项目名称", "总投资"], [["物流园", 1.5]],
+                       above=[["韩家店镇重点项目表"], ["填报单位：韩家店镇", None, "单位：亿"]])
+    code, result = run_json(capsys, "import", str(path), "--ledger", str(empty_path))
+    assert code == 0 and result["created"] == 1
+    with Ledger.open(empty_path) as ledger:
+        assert ledger.projects.by_name("物流园")[0].total_investment_wan == Decimal(15000)

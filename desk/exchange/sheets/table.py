@@ -274,12 +274,21 @@ def _columns(grid: _Grid, header_rows: list[int]) -> list[Column]:
     return columns
 
 
+# "单位：万" alone is 万元 only where it ends the phrase: "填报单位：万山镇" names the unit
+# that reports, so 万/亿 must be followed by the end, a space or punctuation, and 单位 must
+# not be the reporting unit (填报单位, 报送单位, 建设单位 …).
+_SHORT_SHEET_UNIT = re.compile(r"(?<![填报送设任管属])单位\s*[:：]?\s*(万|亿)(?=$|[\s)）】\]，,；;。、/])")
+
+
 def _sheet_unit(lines: list[str]) -> str | None:
     for line in lines:
         squeezed = _squeeze(line)
         match = re.search(r"单位[:：]?(万美元|亿美元|美元|万元|亿元|千元|元)", squeezed)
         if match:
             return match[1]
+        short = _SHORT_SHEET_UNIT.search(unicodedata.normalize("NFKC", line).strip())
+        if short:
+            return short[1] + "元"
     return None
 
 
