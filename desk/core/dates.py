@@ -10,6 +10,7 @@ guess.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -21,6 +22,7 @@ MAX_YEAR = 2100
 
 _EPOCH_1900 = date(1899, 12, 30)  # serial 61 is 1900-03-01 (Excel counts a 29 Feb 1900)
 _EPOCH_1904 = date(1904, 1, 1)
+_MAX_SERIAL = 2_958_465  # 9999-12-31, Excel's last date; beyond it a number is not a date
 
 _FULL = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})(?:[-/.]|月)(\d{1,2})日?$")
 _MONTH = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?(?:份)?$")
@@ -46,6 +48,8 @@ def _make(year: int, month: int, day: int, shown: object) -> date:
 
 def from_serial(serial: float, *, date1904: bool = False) -> date:
     """An Excel date serial number as a date (the time of day is dropped)."""
+    if not (math.isfinite(serial) and 0 <= serial <= _MAX_SERIAL):
+        raise DateError(f"“{_shown(serial)}”不是日期（超出了 Excel 日期序号的范围）")
     days = int(serial)
     if date1904:
         result = _EPOCH_1904 + timedelta(days=days)
@@ -56,7 +60,18 @@ def from_serial(serial: float, *, date1904: bool = False) -> date:
     return result
 
 
-def _number(value: float | int | Decimal, date1904: bool) -> date:
+def _shown(value: float | int | Decimal) -> str:
+    """A number as the clerk would recognise it, short even when it is huge."""
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else repr(value)
+    else:
+        text = str(value)
+    return text if len(text) <= 20 else f"{float(value):.6g}"
+
+
+def _number(value: float | int | Decimal, date1904: bool, typed: str | None = None) -> date:
+    if not math.isfinite(float(value)) or abs(float(value)) > 1e12:  # infinities, NaN, far beyond any date
+        raise DateError(f"“{typed or _shown(value)}”不是日期")
     if isinstance(value, float) and not value.is_integer():
         text = repr(value)
         match = re.fullmatch(r"(\d{4})\.(\d{1,2})", text)
@@ -69,7 +84,7 @@ def _number(value: float | int | Decimal, date1904: bool) -> date:
         if MIN_YEAR <= value < MAX_YEAR + 1:
             raise DateError(f"“{text}”不是日期")
     whole = int(value)
-    shown = repr(value) if isinstance(value, float) and not value.is_integer() else str(whole)
+    shown = typed or (_shown(value) if isinstance(value, float) and not value.is_integer() else _shown(whole))
     if MIN_YEAR <= whole <= MAX_YEAR:
         raise DateError(f"“{shown}”只有年份，请写明月份，例如 {whole}年4月")
     if 100_000 <= whole <= 999_999:
@@ -82,6 +97,8 @@ def _number(value: float | int | Decimal, date1904: bool) -> date:
         return _make(int(match[1]), int(match[2]), int(match[3]), shown)
     if whole <= 0:
         raise DateError(f"“{shown}”不是日期")
+    if whole > _MAX_SERIAL:
+        raise DateError(f"“{shown}”不是日期（超出了 Excel 日期序号的范围）")
     result = from_serial(float(value), date1904=date1904)
     if not MIN_YEAR <= result.year <= MAX_YEAR:
         raise DateError(f"“{shown}”不是日期（按 Excel 日期序号算是 {result.isoformat()}，不合理）")
@@ -124,6 +141,6 @@ def parse_date(value: object, *, date1904: bool = False) -> date | None:
     if re.fullmatch(r"\d+(\.\d+)?", text):
         number = float(text)
         if number.is_integer():
-            return _number(int(number), date1904)
+            return _number(int(number), date1904, str(value).strip())
         raise DateError(f"“{value}”不是日期")
     raise DateError(f"“{value}”不是日期，请写成 2018-04-18、2018年4月18日或 2018年4月")

@@ -177,3 +177,26 @@ def test_a_column_of_plain_amounts_is_read_at_once() -> None:
     assert read.column([5000, "12万"]) is None  # type: ignore[attr-defined]
     assert read.column([-1]) is None  # type: ignore[attr-defined]
     assert read.column([True]) is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (3_000_000, "“3000000”不是日期（超出了 Excel 日期序号的范围）"),
+    ("2958466", "“2958466”不是日期（超出了 Excel 日期序号的范围）"),
+    ("99999999999999999999", "“99999999999999999999”不是日期"),
+    (1e16, "“10000000000000000”不是日期"),
+    (-1e300, "“-1e+300”不是日期"),
+    (float("inf"), "“inf”不是日期"),
+    (float("nan"), "“nan”不是日期"),
+    (Decimal("Infinity"), "“Infinity”不是日期"),
+])
+def test_numbers_beyond_any_date_are_a_date_error(value: object, message: str) -> None:
+    """Not OverflowError (which the forms, catching ValueError, did not expect) and not a
+    300-digit number in the message."""
+    with pytest.raises(DateError) as caught:
+        parse_date(value)
+    assert str(caught.value) == message
+
+
+def test_the_last_excel_date_serial_is_still_a_date_but_out_of_the_ledgers_years() -> None:
+    with pytest.raises(DateError, match="按 Excel 日期序号算是 9999-12-31"):
+        parse_date(2_958_465)

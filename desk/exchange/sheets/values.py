@@ -125,8 +125,6 @@ def reader_for(spec: FieldSpec, *, unit: str | None = None, date1904: bool = Fal
                 return parse_date(value, date1904=date1904)
             except DateError as exc:
                 raise CellError(str(exc)) from None
-            except (OverflowError, ValueError):  # a number far beyond any date serial (1E+16, inf)
-                raise CellError(f"“{clean_text(value)}”不是日期") from None
 
         return remembered(_blank_or(a_date))
     if spec.kind == "enum":
