@@ -129,13 +129,13 @@ class SheetFacts:
             )
         if self.extra_cells > MAX_SHEET_CELLS:
             return (
-                f"工作表“{self.name}”声明的数据范围太大（超过 {MAX_SHEET_CELLS} 个单元格），"
+                f"工作表“{self.name}”声明的数据范围太大（超过 {_wan(MAX_SHEET_CELLS)}个单元格），"
                 "可能是生成这个文件的程序出错或文件已损坏。请用 Excel 或 WPS 打开，删除多余的行列后另存一份再导入。"
             )
         if self.text_bytes > MAX_SHEET_TEXT_BYTES:
             return (
-                f"工作表“{self.name}”里的文字太多（读入后约 {self.text_bytes / 1024 / 1024:,.0f} MB，"
-                f"上限 {MAX_SHEET_TEXT_BYTES // 1024 // 1024} MB），通常是同一段长文字被复制到了大量单元格。"
+                f"工作表“{self.name}”里的文字太多（读入后约 {_mb(self.text_bytes)}，"
+                f"上限 {_mb(MAX_SHEET_TEXT_BYTES)}），通常是同一段长文字被复制到了大量单元格。"
                 "请删除多余的内容后再导入。"
             )
         return None
@@ -163,13 +163,25 @@ class FileFacts:
                 return f"{why}而其中{problem}"
         cells = sum(facts.load for facts in self.sheets.values())
         text = sum(facts.text_bytes for facts in self.sheets.values())
-        if cells > MAX_BOOK_CELLS or text > MAX_BOOK_TEXT_BYTES:
-            return (
-                f"{why}而这些工作表加起来太大（约 {cells:,} 个单元格、{text / 1024 / 1024:,.0f} MB 文字，"
-                f"上限 {MAX_BOOK_CELLS:,} 个单元格、{MAX_BOOK_TEXT_BYTES // 1024 // 1024} MB 文字）。"
-                "请用 Excel 或 WPS 打开，删除不需要的工作表，或另存为 .xlsx 后再导入。"
-            )
-        return None
+        if cells > MAX_BOOK_CELLS:
+            size = f"约 {_wan(cells)}个单元格，上限 {_wan(MAX_BOOK_CELLS)}个"
+        elif text > MAX_BOOK_TEXT_BYTES:
+            size = f"文字读入后约 {_mb(text)}，上限 {_mb(MAX_BOOK_TEXT_BYTES)}"
+        else:
+            return None
+        return (
+            f"{why}而这些工作表加起来太大（{size}）。"
+            "请用 Excel 或 WPS 打开，删除不需要的工作表，或另存为 .xlsx 后再导入。"
+        )
+
+
+def _wan(count: int) -> str:
+    """A count of cells as a clerk reads it: 3000000 → "300 万"."""
+    return f"{count / 10_000:,.0f} 万" if count >= 100_000 else f"{count:,} "
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f} MB"
 
 
 def sha256_of(path: Path) -> str:
