@@ -4,7 +4,8 @@ thousands of cells, a sheet listed twice, a sheet whose offset points past the s
 
 ``Book`` writes BIFF8 records into an OLE2 (compound file, version 3) container that both
 olefile and python-calamine read. Only what these tests need: worksheets with strings and
-numbers, and a shared-string table whose strings may run on across CONTINUE records.
+numbers, and a shared-string table whose strings may run on across CONTINUE records; or Excel 95's
+BIFF5, whose text is in a code page.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BOF, EOF, BOUNDSHEET, SST, CONTINUE, CODEPAGE = 0x0809, 0x000A, 0x0085, 0x00FC, 0x003C, 0x0042
-DIMENSIONS, LABELSST, NUMBER = 0x0200, 0x00FD, 0x0203
+DIMENSIONS, LABELSST, LABEL, NUMBER, FORMULA = 0x0200, 0x00FD, 0x0204, 0x0203, 0x0006
 
 FREE, END, FAT_SECTOR, NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 
@@ -38,6 +39,8 @@ class Book:
     strings: list[str] = field(default_factory=list)
     sst_parts: list[bytes] | None = None  # the SST body and CONTINUE bodies, written as given
     offsets: dict[int, int] = field(default_factory=dict)  # sheet index → offset to write instead
+    biff5: bool = False  # Excel 95: a "Book" stream, names and LABEL text in ``codepage``, no SST
+    codepage: int = 1252
 
     def sheet(self, name: str) -> Sheet:
         self.sheets.append(Sheet(name))
@@ -59,15 +62,25 @@ class Book:
         return self._globals(offsets) + b"".join(substreams)
 
     def save(self, path: Path) -> Path:
-        path.write_bytes(compound_file(self.workbook_stream()))
+        path.write_bytes(compound_file(self.workbook_stream(), "Book" if self.biff5 else "Workbook"))
         return path
 
+    def _bof(self, substream: int) -> bytes:
+        if self.biff5:
+            return record(BOF, struct.pack("<HHHH", 0x0500, substream, 0x0DBB, 0x07CC))
+        return record(BOF, struct.pack("<HHHHII", 0x0600, substream, 0x0DBB, 0x07CC, 0, 6))
+
     def _globals(self, offsets: list[int]) -> bytes:
-        out = record(BOF, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 6))
-        out += record(CODEPAGE, struct.pack("<H", 1200))
+        out = self._bof(0x0005) + record(CODEPAGE, struct.pack("<H", self.codepage if self.biff5 else 1200))
         for sheet, offset in zip(self.sheets, offsets, strict=True):
-            name = sheet.name.encode("utf-16-le")
-            out += record(BOUNDSHEET, struct.pack("<IBBBB", offset, 0, 0, len(sheet.name), 1) + name)
+            if self.biff5:
+                name = sheet.name.encode(f"cp{self.codepage}")
+                out += record(BOUNDSHEET, struct.pack("<IBBB", offset, 0, 0, len(name)) + name)
+            else:
+                name = sheet.name.encode("utf-16-le")
+                out += record(BOUNDSHEET, struct.pack("<IBBBB", offset, 0, 0, len(sheet.name), 1) + name)
+        if self.biff5:
+            return out + record(EOF, b"")
         parts = self.sst_parts if self.sst_parts is not None else [self._sst_body()]
         if parts:
             out += record(SST, parts[0]) + b"".join(record(CONTINUE, part) for part in parts[1:])
@@ -81,7 +94,7 @@ class Book:
         return body
 
     def _substream(self, sheet: Sheet) -> bytes:
-        out = record(BOF, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 6))
+        out = self._bof(0x0010)
         if sheet.dimensions is not None:
             out += record(DIMENSIONS, struct.pack("<IIHHH", *sheet.dimensions, 0))
         elif sheet.cells:
@@ -89,15 +102,18 @@ class Book:
             cols = [c for _, c, _ in sheet.cells]
             out += record(DIMENSIONS, struct.pack("<IIHHH", min(rows), max(rows) + 1, min(cols), max(cols) + 1, 0))
         for row, col, value in sheet.cells:
-            if isinstance(value, str):
+            if isinstance(value, str) and self.biff5:
+                text = value.encode(f"cp{self.codepage}")
+                out += record(LABEL, struct.pack("<HHHH", row, col, 0, len(text)) + text)
+            elif isinstance(value, str):
                 out += record(LABELSST, struct.pack("<HHHI", row, col, 0, self.string(value)))
             else:
                 out += record(NUMBER, struct.pack("<HHHd", row, col, 0, float(value)))
         return out + sheet.extra + record(EOF, b"")
 
 
-def compound_file(stream: bytes) -> bytes:
-    """An OLE2 compound file (version 3, 512-byte sectors) holding one stream, "Workbook"."""
+def compound_file(stream: bytes, name: str = "Workbook") -> bytes:
+    """An OLE2 compound file (version 3, 512-byte sectors) holding one stream."""
     stream = stream.ljust(4096, b"\0")  # under 4096 bytes a stream would go in the mini stream
     data_sectors = math.ceil(len(stream) / 512)
     fat_sectors = 1
@@ -114,7 +130,7 @@ def compound_file(stream: bytes) -> bytes:
     header += struct.pack("<HHHHH", 0x003E, 0x0003, 0xFFFE, 9, 6) + b"\0" * 6
     header += struct.pack("<IIIIIIIII", 0, fat_sectors, directory, 0, 4096, END, 0, END, 0)
     header += struct.pack("<109I", *difat)
-    entries = _entry("Root Entry", 5, child=1, start=END, size=0) + _entry("Workbook", 2, start=first_data,
+    entries = _entry("Root Entry", 5, child=1, start=END, size=0) + _entry(name, 2, start=first_data,
                                                                           size=len(stream))
     entries += _entry("", 0, start=0, size=0) * 2
     body = struct.pack(f"<{len(fat)}I", *fat) + entries + stream.ljust(data_sectors * 512, b"\0")

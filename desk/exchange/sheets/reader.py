@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 import python_calamine as calamine
 
@@ -90,10 +86,18 @@ class Workbook:
 
     def _list(self, metadata: list[Any]) -> list[SheetInfo]:
         found: list[SheetInfo] = []
-        for meta in metadata:
+        self._by_name: dict[str, SheetFacts] = {}
+        # An .xls lists its sheets in the same order for the pre-check and for calamine; matched
+        # by place, a name calamine decodes differently (Excel 95's code pages) still finds its
+        # facts. (The whole book has passed book_refusal already.)
+        in_order = list(self.facts.sheets.values())
+        by_place = self.facts.kind == "xls" and len(in_order) == len(metadata)
+        for place, meta in enumerate(metadata):
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue
-            facts = self._facts(meta.name)
+            facts = self._facts(meta.name) or (in_order[place] if by_place else None)
+            if facts is not None:
+                self._by_name[meta.name] = facts
             hidden = meta.visible != calamine.SheetVisibleEnum.Visible or bool(facts and facts.hidden)
             if facts is None:
                 why = f"无法检查工作表“{meta.name}”的大小，为安全起见不读取它。"
@@ -128,8 +132,7 @@ class Workbook:
         info = self.sheet(name)
         if info.problem:
             raise TooLarge(info.problem)
-        facts = self._facts(name)
-        assert facts is not None
+        facts = self._by_name[name]
         def load() -> tuple[list[list[Cell]], list[Merged]]:
             sheet = self._book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False) if info.rows else []
@@ -140,79 +143,19 @@ class Workbook:
 
 
 def _calamine(call: Callable[[], T], file_name: str, sheet: str = "") -> T:
-    """Run a python-calamine call; its failures (a Rust panic included) become Chinese errors."""
+    """Run a python-calamine call; its failures (a Rust panic included) become Chinese errors.
+    (A panic also prints one line of Rust's own on standard error; it is left there, since
+    hiding standard error would hide what an abort prints too.)"""
     where = f"“{file_name}”的工作表“{sheet}”" if sheet else f"“{file_name}”"
     advice = "请重新获取原文件，或用 Excel/WPS 打开后另存一份再导入。"
-    with _HeldStderr() as held:
-        try:
-            return call()
-        except calamine.PasswordError:
-            raise PasswordProtected(f"“{file_name}”设置了密码，无法读取。请取消密码并保存后再导入。") from None
-        except (calamine.CalamineError, ValueError, OSError, IndexError, OverflowError) as exc:
-            raise SheetFileError(f"{where}已损坏或格式不对，无法读取（{exc}）。{advice}") from None
-        except BaseException as exc:
-            # A damaged file can make calamine's Rust code panic; pyo3 raises that as a BaseException.
-            if type(exc).__name__ == "PanicException":
-                held.drop = True
-                raise SheetFileError(f"{where}已损坏，无法读取。{advice}") from None
-            raise
-
-
-_STDERR_LOCK = threading.Lock()
-
-
-class _HeldStderr:
-    """Hold what the process writes to its standard error (file descriptor 2) during a
-    calamine call. A Rust panic prints "thread … panicked at …" there before pyo3 raises it;
-    the clerk has a Chinese message for it, so that text is dropped (``drop``); anything else
-    written meanwhile, by any thread, is passed on afterwards. Where there is no standard
-    error (the windowed program) or another call holds it, nothing is held."""
-
-    def __init__(self) -> None:
-        self.drop = False
-        self._saved: int | None = None
-        self._file: IO[bytes] | None = None
-        self._owned = False
-
-    def __enter__(self) -> _HeldStderr:
-        self._owned = _STDERR_LOCK.acquire(blocking=False)
-        if not self._owned:
-            return self
-        try:
-            if sys.stderr is not None:
-                sys.stderr.flush()
-            self._file = tempfile.TemporaryFile()
-            self._saved = os.dup(2)
-            os.dup2(self._file.fileno(), 2)
-        except (OSError, ValueError):
-            self._release()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._saved is None:
-            self._release()
-            return
-        try:
-            if sys.stderr is not None:
-                sys.stderr.flush()
-            os.dup2(self._saved, 2)
-            if not self.drop and self._file is not None:
-                self._file.seek(0)
-                text = memoryview(self._file.read())
-                while text:
-                    text = text[os.write(2, text):]
-        except (OSError, ValueError):
-            pass
-        finally:
-            self._release()
-
-    def _release(self) -> None:
-        if self._saved is not None:
-            os.close(self._saved)
-            self._saved = None
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        if self._owned:
-            self._owned = False
-            _STDERR_LOCK.release()
+    try:
+        return call()
+    except calamine.PasswordError:
+        raise PasswordProtected(f"“{file_name}”设置了密码，无法读取。请取消密码并保存后再导入。") from None
+    except (calamine.CalamineError, ValueError, OSError, IndexError, OverflowError) as exc:
+        raise SheetFileError(f"{where}已损坏或格式不对，无法读取（{exc}）。{advice}") from None
+    except BaseException as exc:
+        # A damaged file can make calamine's Rust code panic; pyo3 raises that as a BaseException.
+        if type(exc).__name__ == "PanicException":
+            raise SheetFileError(f"{where}已损坏，无法读取。{advice}") from None
+        raise

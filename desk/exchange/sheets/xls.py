@@ -12,8 +12,10 @@ a 10 KB file can otherwise take gigabytes, or abort the process on a failed allo
 
 from __future__ import annotations
 
+import codecs
 import struct
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import olefile
@@ -21,7 +23,8 @@ import olefile
 from desk.exchange.sheets.container import SheetFacts
 from desk.exchange.sheets.errors import PasswordProtected, SheetFileError
 
-EOF, FILEPASS, DATEMODE, BOUNDSHEET, SST, CONTINUE = 0x000A, 0x002F, 0x0022, 0x0085, 0x00FC, 0x003C
+BOF, EOF, FILEPASS, DATEMODE, BOUNDSHEET, SST, CONTINUE = 0x0809, 0x000A, 0x002F, 0x0022, 0x0085, 0x00FC, 0x003C
+CODEPAGE, NAME = 0x0042, 0x0018
 DIMENSIONS, LABELSST, LABEL, STRING, FORMULA, MULRK = 0x0200, 0x00FD, 0x0204, 0x0207, 0x0006, 0x00BD
 # Records of cells that hold a value: row and column are the first two 16-bit words.
 VALUE_CELLS = frozenset({0x0203, 0x027E, LABELSST, LABEL, 0x0205, FORMULA, 0x00D6})
@@ -66,18 +69,40 @@ def walk_workbook(data: bytes, name: str) -> tuple[bool, dict[str, SheetFacts]]:
     """The date system and every sheet's facts, read the way calamine reads the stream:
     the globals up to their EOF, then each BOUNDSHEET's substream from the offset it names
     up to the next EOF. calamine parses every sheet when it opens the file, so what each
-    substream would make it allocate is measured here first (``FileFacts.book_refusal``)."""
-    date1904, bounds, strings = _walk_globals(data, name)
-    sheets: dict[str, SheetFacts] = {}
-    offsets: set[int] = set()
-    for offset, sheet_name, hidden in bounds:
+    substream would make it allocate is measured here first (``FileFacts.book_refusal``).
+    Substreams must not overlap (a real file never has them do so; walking overlapping ones
+    would cost sheets × stream length)."""
+    book = _walk_globals(data, name)
+    if not book.biff8 and book.codepage in _DOUBLE_BYTE_PAGES:
+        raise SheetFileError(
+            f"“{name}”是 Excel 95 或更早的格式，其中的中文无法正确读取。"
+            "请用 Excel 或 WPS 打开它，“另存为” .xlsx 后再导入。"
+        )
+    walked: dict[str, SheetFacts] = {}
+    walked_to = 0
+    for offset, sheet_name, hidden in sorted(book.bounds, key=lambda bound: bound[0]):
         if offset > len(data):
             raise SheetFileError(_damaged(name, f"工作表“{sheet_name}”的位置超出了工作簿数据"))
-        if offset in offsets or sheet_name in sheets:
-            raise SheetFileError(_damaged(name, f"工作表“{sheet_name}”重复出现"))
-        offsets.add(offset)
-        sheets[sheet_name] = _walk_sheet(data, offset, sheet_name, hidden, strings, name)
-    return date1904, sheets
+        if offset < walked_to or sheet_name in walked:
+            raise SheetFileError(_damaged(name, f"工作表“{sheet_name}”重复出现或与其他工作表重叠"))
+        walked[sheet_name], walked_to = _walk_sheet(data, offset, sheet_name, hidden, book, name)
+    return book.date1904, {sheet: walked[sheet] for _, sheet, _ in book.bounds}  # in the workbook's order
+
+
+@dataclass
+class _Globals:
+    """What the workbook globals tell the sheet walk."""
+
+    date1904: bool = False
+    bounds: list[tuple[int, str, bool]] = field(default_factory=list)  # (offset of the sheet's BOF, name, hidden)
+    strings: list[int] = field(default_factory=list)  # UTF-8 bytes each shared string can become
+    longest_name: int = 0  # characters of the longest defined name (formulas spell names out)
+    biff8: bool = True  # else BIFF5 (Excel 95), whose text is in the code page
+    codepage: int = 1200
+
+    @property
+    def longest_sheet(self) -> int:
+        return max((len(sheet) for _, sheet, _ in self.bounds), default=0)
 
 
 def _damaged(name: str, what: str = "工作簿数据不完整") -> str:
@@ -97,10 +122,9 @@ def _records(data: bytes, pos: int, name: str) -> Iterator[tuple[int, int, int]]
         pos = body + size
 
 
-def _walk_globals(data: bytes, name: str) -> tuple[bool, list[tuple[int, str, bool]], list[int]]:
-    date1904 = False
-    bounds: list[tuple[int, str, bool]] = []  # (stream offset of the sheet's BOF, name, hidden)
-    strings: list[int] = []
+def _walk_globals(data: bytes, name: str) -> _Globals:
+    book = _Globals()
+    codec = "latin-1"
     sst: list[bytes] | None = None  # the SST record and its CONTINUE records, while they last
     unpack = struct.unpack_from
     for kind, body, size in _records(data, 0, name):
@@ -108,7 +132,7 @@ def _walk_globals(data: bytes, name: str) -> tuple[bool, list[tuple[int, str, bo
             if kind == CONTINUE:
                 sst.append(data[body : body + size])
                 continue
-            strings = _string_sizes(sst)
+            book.strings = _string_sizes(sst)
             sst = None
         if kind == EOF:
             break
@@ -116,20 +140,45 @@ def _walk_globals(data: bytes, name: str) -> tuple[bool, list[tuple[int, str, bo
             raise PasswordProtected(
                 f"“{name}”设置了打开密码，无法读取。请在 Excel 或 WPS 中取消密码并保存后再导入。"
             )
-        if kind == DATEMODE and size >= 2:
-            date1904 = unpack("<H", data, body)[0] == 1
+        if kind == BOF and size >= 4:  # as calamine: 0x0500, or 0 with the BIFF5 type, is BIFF5
+            version, substream = unpack("<HH", data, body)
+            book.biff8 = not (version == 0x0500 or (version == 0 and substream == 0x1000))
+        elif kind == CODEPAGE and size >= 2:
+            book.codepage = unpack("<H", data, body)[0]
+            codec = _codec(book.codepage)
+        elif kind == DATEMODE and size >= 2:
+            book.date1904 = unpack("<H", data, body)[0] == 1
+        elif kind == NAME and size >= 4:
+            book.longest_name = max(book.longest_name, data[body + 3])
         elif kind == BOUNDSHEET:
-            if size < 8:
+            if size < 8 - (not book.biff8):
                 raise SheetFileError(_damaged(name, "工作表目录不完整"))
-            offset, state, _sheet_type, length, high = unpack("<IBBBB", data, body)
-            raw = data[body + 8 : body + 8 + (length * 2 if high & 1 else length)]
-            sheet_name = raw.decode("utf-16-le" if high & 1 else "latin-1", "replace").replace("\0", "")
-            bounds.append((offset, sheet_name, state & 0x03 != 0))
+            offset, state, _sheet_type, length = unpack("<IBBB", data, body)
+            end = body + size
+            if book.biff8:  # a flags byte, then one or two bytes a character
+                wide = data[body + 7] & 1
+                raw = data[body + 8 : min(end, body + 8 + (length << wide))]
+                sheet_name = raw.decode("utf-16-le" if wide else "latin-1", "replace")
+            else:  # BIFF5: bytes in the workbook's code page
+                sheet_name = data[body + 7 : min(end, body + 7 + length)].decode(codec, "replace")
+            book.bounds.append((offset, sheet_name.replace("\0", ""), state & 0x03 != 0))
         elif kind == SST:
             sst = [data[body : body + size]]
     if sst is not None:
-        strings = _string_sizes(sst)
-    return date1904, bounds, strings
+        book.strings = _string_sizes(sst)
+    return book
+
+
+_DOUBLE_BYTE_PAGES = frozenset({932, 936, 949, 950})  # calamine garbles these in BIFF5 text
+
+
+def _codec(codepage: int) -> str:
+    if codepage in (1200, 0x8000, 0x8001):  # UTF-16 (BIFF8), Mac Roman, Windows-1252 by another name
+        return "latin-1"
+    try:
+        return codecs.lookup(f"cp{codepage}").name
+    except LookupError:
+        return "latin-1"
 
 
 def _string_sizes(parts: list[bytes]) -> list[int]:
@@ -194,16 +243,45 @@ def _string_sizes(parts: list[bytes]) -> list[int]:
     return sizes
 
 
-def _walk_sheet(data: bytes, offset: int, sheet: str, hidden: bool, strings: list[int], name: str) -> SheetFacts:
+# Bytes of a formula's parsed tokens that make calamine spell out a defined name, or a
+# sheet name and "!", when it writes the formula's text. Counted wherever they occur (not
+# only at token starts): an over-estimate, never an under-estimate.
+_NAME_PTGS = bytes([0x23, 0x43, 0x63, 0x39, 0x59, 0x79])
+_SHEET_PTGS = bytes([0x3A, 0x5A, 0x7A, 0x3B, 0x5B, 0x7B, 0x3C, 0x5C, 0x7C, 0x3D, 0x5D, 0x7D])
+ATTR = 0x19
+MAX_FORMULA_TEXT = 64 * 1024  # Excel writes at most 8,192 characters of formula
+
+
+def _formula_text(rgce: bytes, book: _Globals) -> int:
+    """The most UTF-8 bytes calamine's text of a formula can take: a few per token byte,
+    a name per name token, a sheet name per 3-D reference, and the spaces of PtgAttrSpace
+    (up to 255 for four bytes, each inserted at the front of the text written so far)."""
+    text = 4 * len(rgce)
+    text += (len(rgce) - len(rgce.translate(None, _NAME_PTGS))) * 3 * max(book.longest_name, 1)
+    text += (len(rgce) - len(rgce.translate(None, _SHEET_PTGS))) * (3 * book.longest_sheet + 3)
+    at = rgce.find(ATTR)
+    while 0 <= at < len(rgce) - 3:
+        if rgce[at + 1] & 0x40:  # grbit fSpace; then the kind of space and the count (both added, to be safe)
+            text += rgce[at + 2] + rgce[at + 3]
+        at = rgce.find(ATTR, at + 1)
+    return text
+
+
+def _walk_sheet(data: bytes, offset: int, sheet: str, hidden: bool, book: _Globals,
+                name: str) -> tuple[SheetFacts, int]:
+    """The sheet's facts, and where its substream ends."""
     rows = cols = 0  # the value range from A1, as the rows are handed to us
-    reserve = 0  # cells DIMENSIONS makes calamine reserve
+    reserve = 0  # cells a DIMENSIONS record makes calamine reserve (each one does)
     f_top = f_left = 1 << 32
     f_bottom = f_right = -1  # the formula range
     text = 0
     unpack = struct.unpack_from
+    strings = book.strings
     count = len(strings)
+    end = len(data)
     for kind, body, size in _records(data, offset, name):
         if kind == EOF:
+            end = body
             break
         if kind in VALUE_CELLS and size >= 4:
             row, col = unpack("<HH", data, body)
@@ -216,6 +294,11 @@ def _walk_sheet(data: bytes, offset: int, sheet: str, hidden: bool, strings: lis
             elif kind == FORMULA:
                 f_top, f_bottom = min(f_top, row), max(f_bottom, row)
                 f_left, f_right = min(f_left, col), max(f_right, col)
+                if size >= 22:
+                    formula = _formula_text(data[body + 22 : body + size], book)
+                    if formula > MAX_FORMULA_TEXT:
+                        raise SheetFileError(_damaged(name, f"工作表“{sheet}”中的公式长得不合理"))
+                    text += formula
         elif kind == MULRK and size >= 6:
             row = unpack("<H", data, body)[0]
             last = unpack("<H", data, body + size - 2)[0]
@@ -228,6 +311,8 @@ def _walk_sheet(data: bytes, offset: int, sheet: str, hidden: bool, strings: lis
             else:
                 first_row, last_row, first_col, last_col = unpack("<HHHH", data, body)
             if last_row >= 1 and last_col >= 1:  # calamine: (last - 1) - first + 1, in 32 bits
-                reserve = ((last_row - first_row) % (1 << 32)) * ((last_col - first_col) % (1 << 32))
+                declared = ((last_row - first_row) % (1 << 32)) * ((last_col - first_col) % (1 << 32))
+                reserve = max(reserve, declared)
     formulas = (f_bottom - f_top + 1) * (f_right - f_left + 1) if f_bottom >= 0 else 0
-    return SheetFacts(sheet, rows, cols, hidden, text_bytes=text, extra_cells=max(reserve, formulas))
+    facts = SheetFacts(sheet, rows, cols, hidden, text_bytes=text, extra_cells=formulas, reserve=reserve)
+    return facts, end
