@@ -205,7 +205,7 @@ def automatic_mapping(ledger: Ledger, table: Table, *, kind: str | None = None, 
         label = {f.name: f.label for f in FIELDS[mapping.kind]}
         heading = {c.index: c.name for c in table.columns}
         reasons = missing + [
-            f"{label[name]}只是猜测（表头“{heading[column]}”含有“{label[name]}”，但不能确定就是这一列）"
+            f"{label[name]}只是猜测（表头“{heading[column]}”与“{label[name]}”的常用写法不完全相同，不能确定就是这一列）"
             for column, name in guessed.items()
         ]
         headings = "、".join(f"“{c.name}”" for c in table.columns) or "（无）"
@@ -222,11 +222,16 @@ def automatic_mapping(ledger: Ledger, table: Table, *, kind: str | None = None, 
 
 
 def _guessed_required(suggestion: Suggestion) -> dict[int, str]:
-    """Required fields (column → field) the suggestion fills only because a heading *contains*
-    one of their names ("拟建项目名称及主要内容" for 项目名称): guesses no clerk has confirmed."""
-    required = {name for group in required_groups(suggestion.mapping.kind) for name in group}
-    return {column: name for column, name in suggestion.mapping.fields.items()
-            if name in required and suggestion.scores.get(column, 0) < EXACT}
+    """For each required group that no column fills exactly (by the field's name or one of
+    its synonyms), the columns (→ field) that fill it only because their heading *contains*
+    such a name ("拟建项目名称及主要内容" for 项目名称): guesses no clerk has confirmed."""
+    fields, scores = suggestion.mapping.fields, suggestion.scores
+    guessed: dict[int, str] = {}
+    for group in required_groups(suggestion.mapping.kind):
+        filling = {column: name for column, name in fields.items() if name in group}
+        if filling and all(scores.get(column, 0) < EXACT for column in filling):
+            guessed.update(filling)
+    return guessed
 
 
 # ------------------------------------------------------------- remembered mappings

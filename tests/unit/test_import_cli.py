@@ -251,7 +251,7 @@ def test_a_heading_that_only_contains_a_required_name_is_a_guess_the_command_ref
     before = fingerprint(empty_path)
     code, out, err = run(capsys, "import", str(path), "--ledger", str(empty_path))
     assert code == 3 and out == ""
-    assert "项目名称只是猜测（表头“拟建项目名称及主要内容”含有“项目名称”" in err
+    assert "项目名称只是猜测（表头“拟建项目名称及主要内容”与“项目名称”的常用写法不完全相同" in err
     code, result = run_json(capsys, "import", str(path), "--ledger", str(empty_path))
     assert code == 3 and result["missing"] == ["项目名称"] and not result["written"]
     assert "只是猜测" in result["errors"][0]["message"] and result["errors"][0]["row"] is None
@@ -277,3 +277,13 @@ def test_with_json_a_file_that_cannot_be_read_still_answers_in_json(
     assert result["errors"] == [{"row": None, "column": None,
                                  "message": "“台账.xlsx”不是表格文件（看起来是PDF 文件）。请选择 .xlsx、.xlsm、.xls 或 .ods 文件。"}]
     assert err.startswith("错误：“台账.xlsx”不是表格文件")
+
+
+def test_leads_with_an_exact_company_column_import_though_the_person_column_is_a_guess(
+        tmp_path: Path, empty_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """企业名称或客商姓名 is one requirement: an exact 企业名称 settles it, whatever the
+    other column of the pair matched by."""
+    path = simple_book(tmp_path / "线索.xlsx", ["企业名称", "对接人姓名", "联系方式"],
+                       [["沈阳华晟机械有限公司", "周建华", "13800001234"]])
+    code, result = run_json(capsys, "import", str(path), "--ledger", str(empty_path), "--kind", "leads")
+    assert code == 0 and result["created"] == 1, result

@@ -200,3 +200,11 @@ def test_numbers_beyond_any_date_are_a_date_error(value: object, message: str) -
 def test_the_last_excel_date_serial_is_still_a_date_but_out_of_the_ledgers_years() -> None:
     with pytest.raises(DateError, match="按 Excel 日期序号算是 9999-12-31"):
         parse_date(2_958_465)
+    with pytest.raises(DateError, match="按 Excel 日期序号算是 9999-12-31"):
+        parse_date(2_957_003, date1904=True)  # the same day, counted from 1904
+
+
+@pytest.mark.parametrize("serial", [2_957_004, 2_958_000, 2_958_465])
+def test_in_the_1904_system_the_last_serial_is_1462_days_earlier(serial: int) -> None:
+    with pytest.raises(DateError, match="超出了 Excel 日期序号的范围"):  # was OverflowError
+        parse_date(serial, date1904=True)

@@ -276,8 +276,8 @@ def _columns(grid: _Grid, header_rows: list[int]) -> list[Column]:
 
 # "单位：万" alone is 万元 only where it ends the phrase: "填报单位：万山镇" names the unit
 # that reports, so 万/亿 must be followed by the end, a space or punctuation, and 单位 must
-# not be the reporting unit (填报单位, 报送单位, 建设单位 …).
-_SHORT_SHEET_UNIT = re.compile(r"(?<![填报送设任管属])单位\s*[:：]?\s*(万|亿)(?=$|[\s)）】\]，,；;。、/])")
+# not be the reporting unit (填报单位, 报送单位, 建设单位, 制表单位 …).
+_SHORT_SHEET_UNIT = re.compile(r"(?<![填报送设任管属制表])单位\s*[:：]?\s*(万|亿)(?=$|[\s)）】\]，,；;。、/])")
 
 
 def _sheet_unit(lines: list[str]) -> str | None:
