@@ -19,7 +19,7 @@ from desk.exchange.sheets.container import MAX_BOOK_CELLS, MAX_SHEET_TEXT_BYTES,
 from desk.exchange.sheets.errors import SheetFileError, TooLarge
 from desk.exchange.sheets.load import load_table
 from desk.exchange.sheets.reader import Workbook
-from tests.sheets.biff import DIMENSIONS, FORMULA, Book, record
+from tests.sheets.biff import CODEPAGE, DIMENSIONS, FORMULA, Book, compound_file, record
 
 
 @pytest.fixture
@@ -180,7 +180,7 @@ def test_shared_strings_running_on_across_continue_records_are_measured_in_step(
     path = book.save(tmp_path / "续表.xls")
     with Workbook(path) as opened:
         assert [r[0] for r in opened.read("台账").rows] == ["甲乙", "ab丙丁戊己", "尾"]
-    assert inspect_file(path).sheets["台账"].text_bytes == 3 * (2 + 6 + 1)
+    assert inspect_file(path).sheets["台账"].text_bytes == 3 * 2 + (2 * 2 + 3 * 4) + 3  # 2 bytes a one-byte character
 
 
 def test_an_xls_sheet_listed_twice_or_placed_past_the_stream_is_damaged(tmp_path: Path, no_calamine: None) -> None:
@@ -376,3 +376,46 @@ def test_a_calamine_panic_is_a_chinese_message() -> None:
 
     with pytest.raises(SheetFileError, match="^“坏.xls”已损坏，无法读取。请重新获取原文件"):
         reader._calamine(panics, "坏.xls")
+
+
+def test_an_xls_claiming_code_page_1252_still_reads_its_chinese(tmp_path: Path) -> None:
+    """JExcelApi (behind many Java systems' 导出 Excel) writes CODEPAGE 1252 into BIFF8
+    files; calamine then decoded every UTF-16 string as 1252 bytes (tafia/calamine#229)."""
+    book = Book()
+    small_table(book)
+    stream = book.workbook_stream().replace(record(CODEPAGE, struct.pack("<H", 1200)),
+                                            record(CODEPAGE, struct.pack("<H", 1252)))
+    path = tmp_path / "导出.xls"
+    path.write_bytes(compound_file(stream))
+    with Workbook(path) as opened:
+        assert [s.name for s in opened.sheets] == ["台账"]
+        assert opened.read("台账").rows[1] == ["钒钛新材料项目", "恒通新材料有限公司", 32000.0]
+    assert path.read_bytes() == compound_file(stream)  # the clerk's file is not touched
+
+
+def test_one_byte_shared_strings_count_two_bytes_a_character(tmp_path: Path) -> None:
+    """A 1,204-character note in plain letters, repeated down 40,000 rows, is 48 MB once
+    read (96 MB at most): not refused as the 144 MB of three bytes a character."""
+    note = b"a" * 1204
+    book = Book(sst_parts=[struct.pack("<II", 40_000, 1) + struct.pack("<HB", len(note), 0) + note])
+    sheet = book.sheet("备注")
+    sheet.dimensions = (0, 40_000, 0, 1)
+    sheet.extra = b"".join(record(0x00FD, struct.pack("<HHHI", row, 0, 0, 0)) for row in range(40_000))
+    facts = inspect_file(book.save(tmp_path / "备注.xls"))
+    assert facts.sheets["备注"].text_bytes == 40_000 * 2 * 1204 and facts.book_refusal() is None
+
+
+def test_a_long_but_real_xls_formula_is_not_refused(tmp_path: Path) -> None:
+    """Fifteen 255-character text constants (the most Excel allows) in one formula, whose
+    UTF-16 bytes look like name and 3-D reference tokens, in a sheet with a long name: a
+    real formula calamine reads; only its PtgAttrSpace padding is bounded per formula."""
+    text = "㨣" * 255  # U+3A23: bytes 23 3A
+    constant = bytes([0x17, 255, 1]) + text.encode("utf-16-le")
+    rgce = constant + (constant + bytes([0x08])) * 14  # "…"&"…"&…
+    book = Book()
+    small_table(book, "二〇二六年十月韩家店镇重点项目建设情况调度统计明细表")
+    book.sheets[0].extra = formula(2, 0, rgce)
+    path = book.save(tmp_path / "长公式.xls")
+    assert inspect_file(path).book_refusal() is None
+    with Workbook(path) as opened:
+        assert opened.read(opened.sheets[0].name).rows[1][0] == "钒钛新材料项目"

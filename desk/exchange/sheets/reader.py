@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +55,12 @@ class Workbook:
         self._handle = self.path.open("rb")
         name = self.path.name
         try:
-            if _SUFFIX_KINDS.get(self.path.suffix.lower()) == self.facts.kind:
+            if self.facts.unicode_fix_at is not None:
+                from desk.exchange.sheets.xls import unicode_copy
+
+                patched = io.BytesIO(unicode_copy(self.path, self.facts.unicode_fix_at))
+                self._book = _calamine(lambda: calamine.CalamineWorkbook.from_filelike(patched), name)
+            elif _SUFFIX_KINDS.get(self.path.suffix.lower()) == self.facts.kind:
                 self._book = _calamine(lambda: calamine.CalamineWorkbook.from_path(str(self.path)), name)
             else:  # a renamed file: calamine then goes by the content (an .xlsx named .xls opens)
                 self._book = _calamine(lambda: calamine.CalamineWorkbook.from_filelike(self._handle), name)

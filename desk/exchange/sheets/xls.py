@@ -13,7 +13,9 @@ a 10 KB file can otherwise take gigabytes, or abort the process on a failed allo
 from __future__ import annotations
 
 import codecs
+import shutil
 import struct
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +32,7 @@ DIMENSIONS, LABELSST, LABEL, STRING, FORMULA, MULRK = 0x0200, 0x00FD, 0x0204, 0x
 VALUE_CELLS = frozenset({0x0203, 0x027E, LABELSST, LABEL, 0x0205, FORMULA, 0x00D6})
 
 
-def inspect_ole(path: Path) -> tuple[str, bool, dict[str, SheetFacts]]:
+def inspect_ole(path: Path) -> tuple[str, bool, dict[str, SheetFacts], int | None]:
     name = path.name
     try:
         ole = olefile.OleFileIO(str(path))
@@ -59,13 +61,45 @@ def inspect_ole(path: Path) -> tuple[str, bool, dict[str, SheetFacts]]:
     finally:
         ole.close()
     try:
-        date1904, sheets = walk_workbook(data, name)
+        date1904, sheets, codepage_at = walk_workbook(data, name)
     except struct.error:
         raise SheetFileError(f"“{name}”已损坏（工作簿数据不完整），无法读取。请重新获取原文件。") from None
-    return "xls", date1904, sheets
+    return "xls", date1904, sheets, codepage_at
 
 
-def walk_workbook(data: bytes, name: str) -> tuple[bool, dict[str, SheetFacts]]:
+def unicode_copy(path: Path, codepage_at: int) -> bytes:
+    """The .xls with its CODEPAGE record saying 1200 (UTF-16), for calamine.
+
+    BIFF8 text is always UTF-16 or one byte a character of it; the code page matters only
+    to Excel 95 files. calamine decodes BIFF8 text with the code page all the same
+    (tafia/calamine#229), so a file written by a program that puts 1252 there (JExcelApi,
+    behind many Java systems' 导出 Excel) has every Chinese character garbled. The file is
+    patched in a temporary copy (olefile rewrites a stream in place) and read back."""
+    handle = tempfile.NamedTemporaryFile(prefix="desk-xls-", suffix=".xls", delete=False)  # noqa: SIM115
+    copy = Path(handle.name)
+    try:
+        with handle, path.open("rb") as source:
+            shutil.copyfileobj(source, handle)
+        ole = olefile.OleFileIO(str(copy), write_mode=True)
+        try:
+            stream = "Workbook" if ole.exists("Workbook") else "Book"
+            data = bytearray(ole.openstream(stream).read())
+            struct.pack_into("<H", data, codepage_at, 1200)
+            try:
+                ole.write_stream(stream, bytes(data))
+            except NotImplementedError:  # olefile cannot rewrite a stream under 4 KB; Excel never writes one
+                return path.read_bytes()
+        finally:
+            ole.close()
+        return copy.read_bytes()
+    finally:
+        try:
+            copy.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def walk_workbook(data: bytes, name: str) -> tuple[bool, dict[str, SheetFacts], int | None]:
     """The date system and every sheet's facts, read the way calamine reads the stream:
     the globals up to their EOF, then each BOUNDSHEET's substream from the offset it names
     up to the next EOF. calamine parses every sheet when it opens the file, so what each
@@ -86,7 +120,9 @@ def walk_workbook(data: bytes, name: str) -> tuple[bool, dict[str, SheetFacts]]:
         if offset < walked_to or sheet_name in walked:
             raise SheetFileError(_damaged(name, f"工作表“{sheet_name}”重复出现或与其他工作表重叠"))
         walked[sheet_name], walked_to = _walk_sheet(data, offset, sheet_name, hidden, book, name)
-    return book.date1904, {sheet: walked[sheet] for _, sheet, _ in book.bounds}  # in the workbook's order
+    sheets = {sheet: walked[sheet] for _, sheet, _ in book.bounds}  # in the workbook's order
+    needs_unicode = book.biff8 and book.codepage != 1200 and book.codepage_at is not None
+    return book.date1904, sheets, book.codepage_at if needs_unicode else None
 
 
 @dataclass
@@ -99,10 +135,9 @@ class _Globals:
     longest_name: int = 0  # characters of the longest defined name (formulas spell names out)
     biff8: bool = True  # else BIFF5 (Excel 95), whose text is in the code page
     codepage: int = 1200
+    codepage_at: int | None = None  # where in the stream the CODEPAGE value is
 
-    @property
-    def longest_sheet(self) -> int:
-        return max((len(sheet) for _, sheet, _ in self.bounds), default=0)
+    longest_sheet: int = 0  # characters of the longest sheet name (3-D references spell it out)
 
 
 def _damaged(name: str, what: str = "工作簿数据不完整") -> str:
@@ -144,7 +179,7 @@ def _walk_globals(data: bytes, name: str) -> _Globals:
             version, substream = unpack("<HH", data, body)
             book.biff8 = not (version == 0x0500 or (version == 0 and substream == 0x1000))
         elif kind == CODEPAGE and size >= 2:
-            book.codepage = unpack("<H", data, body)[0]
+            book.codepage, book.codepage_at = unpack("<H", data, body)[0], body
             codec = _codec(book.codepage)
         elif kind == DATEMODE and size >= 2:
             book.date1904 = unpack("<H", data, body)[0] == 1
@@ -166,6 +201,7 @@ def _walk_globals(data: bytes, name: str) -> _Globals:
             sst = [data[body : body + size]]
     if sst is not None:
         book.strings = _string_sizes(sst)
+    book.longest_sheet = max((len(sheet) for _, sheet, _ in book.bounds), default=0)
     return book
 
 
@@ -182,7 +218,8 @@ def _codec(codepage: int) -> str:
 
 
 def _string_sizes(parts: list[bytes]) -> list[int]:
-    """The most UTF-8 bytes each shared string can become (3 per character), in SST order.
+    """The most UTF-8 bytes each shared string can become (3 a two-byte character, 2 a
+    one-byte one), in SST order.
 
     The strings run on across CONTINUE records; a string's characters split by one start
     again with a flags byte. Stops where the data ends (calamine then refuses the file)."""
@@ -218,11 +255,12 @@ def _string_sizes(parts: list[bytes]) -> list[int]:
                 break
             skip += unpack("<I", data, pos)[0]
             pos += 4
-        wide, left = flags & 0x01, chars
+        wide, left, size = flags & 0x01, chars, 0
         while True:
             taken = min(left, (len(data) - pos) >> wide)
             pos += taken << wide
             left -= taken
+            size += taken * (3 if wide else 2)  # a byte-wide character is U+0000–U+00FF
             if not left:
                 break
             if not advance():
@@ -239,7 +277,7 @@ def _string_sizes(parts: list[bytes]) -> list[int]:
                 if not advance():
                     return sizes
                 data = parts[part]
-        sizes.append(3 * chars)
+        sizes.append(size)
     return sizes
 
 
@@ -249,22 +287,29 @@ def _string_sizes(parts: list[bytes]) -> list[int]:
 _NAME_PTGS = bytes([0x23, 0x43, 0x63, 0x39, 0x59, 0x79])
 _SHEET_PTGS = bytes([0x3A, 0x5A, 0x7A, 0x3B, 0x5B, 0x7B, 0x3C, 0x5C, 0x7C, 0x3D, 0x5D, 0x7D])
 ATTR = 0x19
-MAX_FORMULA_TEXT = 64 * 1024  # Excel writes at most 8,192 characters of formula
+# Excel keeps a formula to 8,192 characters, its spaces included; PtgAttrSpace tokens beyond
+# that are made to cost time (each puts its spaces in front of the text written so far).
+MAX_FORMULA_SPACES = 2 * 8192
 
 
-def _formula_text(rgce: bytes, book: _Globals) -> int:
-    """The most UTF-8 bytes calamine's text of a formula can take: a few per token byte,
-    a name per name token, a sheet name per 3-D reference, and the spaces of PtgAttrSpace
-    (up to 255 for four bytes, each inserted at the front of the text written so far)."""
-    text = 4 * len(rgce)
-    text += (len(rgce) - len(rgce.translate(None, _NAME_PTGS))) * 3 * max(book.longest_name, 1)
-    text += (len(rgce) - len(rgce.translate(None, _SHEET_PTGS))) * (3 * book.longest_sheet + 3)
+def _formula_spaces(rgce: bytes) -> int:
+    """The spaces PtgAttrSpace tokens can add (kind and count bytes both, to be safe)."""
+    spaces = 0
     at = rgce.find(ATTR)
     while 0 <= at < len(rgce) - 3:
-        if rgce[at + 1] & 0x40:  # grbit fSpace; then the kind of space and the count (both added, to be safe)
-            text += rgce[at + 2] + rgce[at + 3]
+        if rgce[at + 1] & 0x40:  # grbit fSpace
+            spaces += rgce[at + 2] + rgce[at + 3]
         at = rgce.find(ATTR, at + 1)
-    return text
+    return spaces
+
+
+def _formulas_text(tokens: bytes, spaces: int, book: _Globals) -> int:
+    """The most UTF-8 bytes calamine's text of a sheet's formulas can take, from all their
+    token bytes together: a few per byte, a name per name token, a sheet name per 3-D
+    reference, and the spaces."""
+    names = len(tokens) - len(tokens.translate(None, _NAME_PTGS))
+    sheets = len(tokens) - len(tokens.translate(None, _SHEET_PTGS))
+    return 4 * len(tokens) + names * 3 * max(book.longest_name, 1) + sheets * (3 * book.longest_sheet + 3) + spaces
 
 
 def _walk_sheet(data: bytes, offset: int, sheet: str, hidden: bool, book: _Globals,
@@ -275,6 +320,8 @@ def _walk_sheet(data: bytes, offset: int, sheet: str, hidden: bool, book: _Globa
     f_top = f_left = 1 << 32
     f_bottom = f_right = -1  # the formula range
     text = 0
+    tokens: list[bytes] = []  # every formula's parsed tokens (rgce)
+    spaces = 0
     unpack = struct.unpack_from
     strings = book.strings
     count = len(strings)
@@ -294,11 +341,14 @@ def _walk_sheet(data: bytes, offset: int, sheet: str, hidden: bool, book: _Globa
             elif kind == FORMULA:
                 f_top, f_bottom = min(f_top, row), max(f_bottom, row)
                 f_left, f_right = min(f_left, col), max(f_right, col)
-                if size >= 22:
-                    formula = _formula_text(data[body + 22 : body + size], book)
-                    if formula > MAX_FORMULA_TEXT:
-                        raise SheetFileError(_damaged(name, f"工作表“{sheet}”中的公式长得不合理"))
-                    text += formula
+                if size > 22:
+                    rgce = data[body + 22 : body + size]
+                    tokens.append(rgce)
+                    if ATTR in rgce:
+                        formula_spaces = _formula_spaces(rgce)
+                        if formula_spaces > MAX_FORMULA_SPACES:
+                            raise SheetFileError(_damaged(name, f"工作表“{sheet}”中的公式长得不合理"))
+                        spaces += formula_spaces
         elif kind == MULRK and size >= 6:
             row = unpack("<H", data, body)[0]
             last = unpack("<H", data, body + size - 2)[0]
@@ -314,5 +364,7 @@ def _walk_sheet(data: bytes, offset: int, sheet: str, hidden: bool, book: _Globa
                 declared = ((last_row - first_row) % (1 << 32)) * ((last_col - first_col) % (1 << 32))
                 reserve = max(reserve, declared)
     formulas = (f_bottom - f_top + 1) * (f_right - f_left + 1) if f_bottom >= 0 else 0
+    if tokens:
+        text += _formulas_text(b"".join(tokens), spaces, book)
     facts = SheetFacts(sheet, rows, cols, hidden, text_bytes=text, extra_cells=formulas, reserve=reserve)
     return facts, end
