@@ -18,25 +18,19 @@ cheaply and with bounded memory:
 * xlsx formulas saved without a result (files written by programs rather than Excel) are
   found, so that such a cell is reported instead of read as empty.
 
-The XML that this module parses itself (workbook.xml and its relationships) goes through
-defusedxml.
+This module tells the kinds apart, checks zip archives and holds the facts and limits;
+the measuring is in ``xlsx``, ``ods`` and ``xls``, one module a format.
 """
 
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import re
 import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from xml.parsers import expat
-
-from defusedxml import ElementTree as SafeET
-from defusedxml.common import DefusedXmlException
 
 from desk.exchange.sheets.errors import PasswordProtected, SheetFileError, TooLarge
 
@@ -67,9 +61,6 @@ KINDS = ("xlsx", "xlsm", "xls", "ods")
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 MergedRange = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, column) of two opposite corners
 
@@ -310,7 +301,7 @@ def check_zip_directory(archive: zipfile.ZipFile, name: str) -> None:
             raise PasswordProtected(f"“{name}”是加密的压缩文件，无法读取。")
 
 
-def _read_member(archive: zipfile.ZipFile, member: str, name: str, limit: int | None = None) -> bytes:
+def read_member(archive: zipfile.ZipFile, member: str, name: str, limit: int | None = None) -> bytes:
     """A member's bytes (its first ``limit`` bytes), never more than its declared size."""
     try:
         with archive.open(member) as stream:
@@ -340,7 +331,7 @@ def check_xml_prolog(data: bytes, member: str, name: str) -> None:
 def _check_all_xml(archive: zipfile.ZipFile, name: str) -> None:
     for info in archive.infolist():
         if info.filename.lower().endswith((".xml", ".rels", ".vml")):
-            check_xml_prolog(_read_member(archive, info.filename, name, PROLOG_BYTES), info.filename, name)
+            check_xml_prolog(read_member(archive, info.filename, name, PROLOG_BYTES), info.filename, name)
 
 
 def _inspect_zip(path: Path) -> tuple[str, bool, dict[str, SheetFacts]]:
@@ -349,13 +340,17 @@ def _inspect_zip(path: Path) -> tuple[str, bool, dict[str, SheetFacts]]:
         check_zip_directory(archive, name)
         names = set(archive.namelist())
         if "xl/workbook.xml" in names or any(n.lower() == "xl/workbook.xml" for n in names):
+            from desk.exchange.sheets.xlsx import inspect_xlsx
+
             _check_all_xml(archive, name)
-            return _inspect_xlsx(archive, name)
+            return inspect_xlsx(archive, name)
         if "mimetype" in names:
-            mime = _read_member(archive, "mimetype", name, 200).strip()
+            mime = read_member(archive, "mimetype", name, 200).strip()
             if mime == _ODS_MIME:
+                from desk.exchange.sheets.ods import inspect_ods
+
                 _check_all_xml(archive, name)
-                return "ods", False, _inspect_ods(archive, name)
+                return "ods", False, inspect_ods(archive, name)
             if mime.startswith(b"application/vnd.oasis.opendocument.text"):
                 raise SheetFileError(f"“{name}”是文字文档（.odt），不是表格。")
         if "xl/workbook.bin" in names:
@@ -367,178 +362,6 @@ def _inspect_zip(path: Path) -> tuple[str, bool, dict[str, SheetFacts]]:
         if any(n.startswith("ppt/") for n in names):
             raise SheetFileError(f"“{name}”是演示文稿（PPT），不是表格。")
         raise SheetFileError(f"“{name}”是一个压缩包，不是表格文件。请选择 .xlsx、.xlsm、.xls 或 .ods 文件。")
-
-
-# ---------------------------------------------------------------------- xlsx
-def _parse_xml(data: bytes, member: str, name: str) -> Any:
-    try:
-        return SafeET.fromstring(data)
-    except DefusedXmlException:
-        raise SheetFileError(f"“{name}”的“{member}”中含有不安全的 XML 内容，已拒绝读取。") from None
-    except SafeET.ParseError as exc:
-        raise SheetFileError(f"“{name}”的“{member}”已损坏（{exc}）。") from None
-
-
-def _inspect_xlsx(archive: zipfile.ZipFile, name: str) -> tuple[str, bool, dict[str, SheetFacts]]:
-    content_types = _read_member(archive, "[Content_Types].xml", name)
-    kind = "xlsm" if b"macroEnabled" in content_types else "xlsx"
-    workbook = _parse_xml(_read_member(archive, "xl/workbook.xml", name), "xl/workbook.xml", name)
-    pr = workbook.find(f"{_NS_MAIN}workbookPr")
-    date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
-    targets: dict[str, str] = {}
-    shared_target = "xl/sharedStrings.xml"
-    if "xl/_rels/workbook.xml.rels" in archive.namelist():
-        rels = _parse_xml(_read_member(archive, "xl/_rels/workbook.xml.rels", name), "workbook.xml.rels", name)
-        for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
-            target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            targets[rel.get("Id", "")] = target
-            if rel.get("Type", "").endswith("/sharedStrings"):
-                shared_target = target
-    sheets: dict[str, SheetFacts] = {}
-    members = set(archive.namelist())
-    shared = _SharedStrings(archive, [m for m in dict.fromkeys((shared_target, "xl/sharedStrings.xml"))
-                                      if m in members], name)
-    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
-        sheet_name = sheet.get("name", "")
-        hidden = sheet.get("state", "visible") != "visible"
-        target = targets.get(sheet.get(f"{_NS_REL}id", ""), "")
-        if target not in members:
-            sheets[sheet_name] = SheetFacts(sheet_name, 0, 0, hidden)  # a chart sheet, or a missing part
-            continue
-        if archive.getinfo(target).file_size > MAX_SHEET_XML_BYTES:
-            why = (f"工作表“{sheet_name}”的数据量太大（超过 {MAX_SHEET_XML_BYTES // 1024 // 1024} MB），"
-                   "请拆成几个文件分批导入。")
-            sheets[sheet_name] = SheetFacts(sheet_name, 0, 0, hidden, refusal=why)
-            continue
-        data = _read_member(archive, target, name)
-        xml = _sheet_xml(data)
-        rows, cols, listed = _xlsx_extent(data, xml)
-        refusal = merged_too_big(sheet_name, _xlsx_merged(data, xml)) or ""
-        sheets[sheet_name] = SheetFacts(sheet_name, rows, cols, hidden, _xlsx_uncached(data, xml), refusal=refusal,
-                                        listed_rows=listed, text_bytes=shared.copied_by(data))
-        del data
-    return kind, date1904, sheets
-
-
-_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-class _SheetXml:
-    """The patterns for the sheet's tags. calamine matches tags by their local name, so
-    ``<x:row>`` (programs built on the .NET Open XML SDK write that) is a row as much as
-    ``<row>``, whatever the prefix and wherever it is declared. The patterns that allow a
-    prefix are twice as slow, so they are used only for a sheet that has one."""
-
-    def __init__(self, prefix: bytes) -> None:
-        p = prefix
-        self.row_ref = re.compile(rb"<" + p + rb'row\b[^>]*?\br="(\d+)"')
-        self.row_tag = re.compile(rb"<" + p + rb"row\b")
-        self.cell_col = re.compile(rb"<" + p + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"')
-        self.cell_row = re.compile(rb"<" + p + rb'c\b[^>]*?\br="[A-Z]{1,3}(\d+)"')
-        self.cell_tag = re.compile(rb"<" + p + rb"c[\s>/]")
-        self.sheet_data = re.compile(rb"<" + p + rb"sheetData\b")
-        self.sheet_data_end = re.compile(rb"</" + p + rb"sheetData\s*>")
-        self.merge_cells = re.compile(rb"<" + p + rb"mergeCells\b")
-        self.formula = re.compile(rb"<" + p + rb"f\b")
-        self.dimension = re.compile(rb"<" + p + rb'dimension\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+)'
-                                    rb'(?::\$?([A-Z]{1,3})\$?(\d+))?"')
-        self.valued_cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c\s*>)", re.S)
-        self.has_value = re.compile(rb"<" + p + rb"is\b|<" + p + rb"v\b[^>]*>\s*[^<\s]")
-        self.merge_ref = re.compile(rb"<" + p + rb'mergeCell\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+)'
-                                    rb'(?::\$?([A-Z]{1,3})\$?(\d+))?"')
-        self.uncached = re.compile(
-            rb"<" + p + rb'c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<' + p + rb"f\b[^>]*?(?:/>|>[^<]*</" + p
-            + rb"f>)\s*(?:<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>)?\s*</" + p + rb"c>"
-        )
-
-
-_PLAIN_XML = _SheetXml(b"")
-_PREFIXED_XML = _SheetXml(rb"(?:[\w.-]+:)?")
-
-
-def _sheet_xml(data: bytes) -> _SheetXml:
-    """Whether any tag of the sheet carries a prefix (≈ 25 ms for 10,000 rows)."""
-    return _PREFIXED_XML if _PREFIXED_TAG.search(data) else _PLAIN_XML
-
-
-_PREFIXED_TAG = re.compile(rb"<[\w.-]+:")
-
-
-_SHARED_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\b[^>]*?\bt\s*=\s*["']s["']""")
-_SHARED_REF = re.compile(rb"""<(?:[\w.-]+:)?c\b[^>]*?\bt\s*=\s*["']s["'][^>]*>\s*<(?:[\w.-]+:)?v\b[^>]*>\s*(\d+)\s*<""")
-
-
-class _SharedStrings:
-    """The shared-string table, as far as memory goes: calamine gives every cell that refers
-    to a shared string its own copy of it, so a 1 MB file whose million cells all name one
-    long string becomes gigabytes. Read only when a sheet has such cells, with an XML parser
-    (items are ``si`` elements by local name, as calamine matches them; comments and the
-    like cannot shift them). Both the table the relationships name and the one calamine
-    opens (``xl/sharedStrings.xml``) are measured, the larger size counting for each item."""
-
-    def __init__(self, archive: zipfile.ZipFile, members: list[str], name: str) -> None:
-        self._archive, self._members, self._name = archive, members, name
-        self._sizes: list[int] | None = None
-
-    def sizes(self) -> list[int]:
-        """Each string's UTF-8 size, in order."""
-        if self._sizes is None:
-            self._sizes = []
-            for member in self._members:
-                data = _read_member(self._archive, member, self._name)
-                check_xml_prolog(data[:PROLOG_BYTES], member, self._name)
-                found = _shared_sizes(data, member, self._name)
-                short, long = sorted((self._sizes, found), key=len)
-                self._sizes = [max(a, b) for a, b in zip(short, long, strict=False)] + long[len(short):]
-        return self._sizes
-
-    def copied_by(self, sheet: bytes) -> int:
-        """An upper bound of the bytes of shared text the sheet's cells copy."""
-        if not (sizes := self.sizes()) or not (cells := len(_SHARED_CELL.findall(sheet))):
-            return 0
-        longest = max(sizes)
-        if (rough := cells * longest) <= MAX_SHEET_TEXT_BYTES:
-            return rough
-        count = len(sizes)
-        refs = _SHARED_REF.findall(sheet)
-        named = sum(sizes[index] for ref in refs if (index := int(ref)) < count)
-        return named + (cells - len(refs)) * longest  # a cell written in a way not followed here
-
-
-def _shared_sizes(data: bytes, member: str, name: str) -> list[int]:
-    sizes: list[int] = []
-    depth = 0  # inside how many si elements
-
-    def start(tag: str, _attrs: object) -> None:
-        nonlocal depth
-        if tag.rpartition(":")[2] == "si":
-            if not depth:
-                sizes.append(0)
-            depth += 1
-
-    def end(tag: str) -> None:
-        nonlocal depth
-        if depth and tag.rpartition(":")[2] == "si":
-            depth -= 1
-
-    def text(chunk: str) -> None:
-        if depth:
-            sizes[-1] += len(chunk.encode("utf-8", "surrogatepass"))
-
-    def refuse(*_args: object) -> None:  # what defusedxml does: no DTD, no entities
-        raise SheetFileError(f"“{name}”的“{member}”中含有不安全的 XML 内容，已拒绝读取。")
-
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    parser.buffer_text = True
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as exc:
-        raise SheetFileError(f"“{name}”的“{member}”已损坏（{exc}）。") from None
-    return sizes
 
 
 def column_number(letters: bytes | str) -> int:
@@ -559,42 +382,6 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _xlsx_extent(data: bytes, xml: _SheetXml) -> tuple[int, int, int]:
-    """Rows and columns of the sheet's extent, and how many ``<row>`` elements name their row.
-
-    First the furthest row and column anything declares — the ``<dimension>``, every row's
-    ``r`` and every cell's own ``r`` (an over-estimate: empty, styled cells count); when that
-    is too big, counted again from the cells that hold a value, which are the ones calamine
-    places (it sizes its range from them, not from the dimension or empty cells)."""
-    row_refs = xml.row_ref.findall(data)
-    listed = len(row_refs)
-    rows = max(map(int, set(row_refs)), default=0)
-    del row_refs
-    rows = max(rows, max(map(int, set(xml.cell_row.findall(data))), default=0))
-    letters = set(xml.cell_col.findall(data))
-    cols = max((column_number(c) for c in letters), default=0)
-    if not letters and xml.cell_tag.search(data):  # cells without r="…"
-        cols = max(len(xml.cell_tag.findall(chunk)) for chunk in xml.row_tag.split(data))
-    found = xml.sheet_data.search(data)
-    dimension = xml.dimension.search(data, 0, found.start() if found else len(data))
-    if dimension is not None:
-        rows = max(rows, int(dimension[4] or dimension[2]))
-        cols = max(cols, column_number(dimension[3] or dimension[1]))
-    facts = SheetFacts("", rows, cols)
-    if facts.too_big() is None:
-        return rows, cols, listed
-    rows = cols = 0
-    for match in xml.valued_cell.finditer(data):
-        if not xml.has_value.search(match[2] or b""):
-            continue
-        ref = _REF.search(match[1])
-        if ref is None:
-            return facts.rows, facts.cols, listed  # positions unknown: keep the safe over-estimate
-        rows = max(rows, int(ref[2]))
-        cols = max(cols, column_number(ref[1]))
-    return rows, cols, listed
-
-
 def merged_cells(ranges: Sequence[MergedRange]) -> int:
     """How many cells the merged ranges (0-based, inclusive corners) cover, added up."""
     return sum((abs(r1 - r0) + 1) * (abs(c1 - c0) + 1) for (r0, c0), (r1, c1) in ranges)
@@ -610,138 +397,3 @@ def merged_too_big(sheet: str, ranges: Sequence[MergedRange]) -> str | None:
         f"超过上限 {MAX_MERGED_CELLS} 个），不像正常的表格，可能是生成这个文件的程序出错或文件已损坏。"
         "请取消多余的合并单元格（或用 Excel/WPS 另存一份）后再导入。"
     )
-
-
-def _xlsx_merged(data: bytes, xml: _SheetXml) -> list[MergedRange]:
-    """The sheet's merged ranges (0-based corners), from ``<mergeCells>`` after the cells."""
-    ends = [m.end() for m in xml.sheet_data_end.finditer(data)]
-    found = xml.merge_cells.search(data, ends[-1] if ends else 0)
-    if found is None:
-        return []
-    start = found.start()
-    ranges: list[MergedRange] = []
-    for m in xml.merge_ref.finditer(data, start):
-        r0, c0 = int(m[2]) - 1, column_number(m[1]) - 1
-        r1, c1 = (int(m[4]) - 1, column_number(m[3]) - 1) if m[3] else (r0, c0)
-        ranges.append(((r0, c0), (r1, c1)))
-    return ranges
-
-
-def _xlsx_uncached(data: bytes, xml: _SheetXml) -> frozenset[tuple[int, int]]:
-    if not xml.formula.search(data):
-        return frozenset()
-    return frozenset((int(m[2]) - 1, column_number(m[1]) - 1) for m in xml.uncached.finditer(data))
-
-
-# ----------------------------------------------------------------------- ods
-_ODS_TOKEN = re.compile(
-    rb"<table:table(?=[\s>])([^>]*)>|</table:table>|<table:table-row(?=[\s/>])([^>]*?)(/?)>|</table:table-row>|"
-    rb"<table:(?:covered-)?table-cell(?=[\s/>])([^>]*?)(/?)>"
-)
-_ODS_TAG = re.compile(rb"<[^>]*>")
-_ODS_SPACES = re.compile(rb'<text:s\b[^>]*?\btext:c\s*=\s*["\']\s*(\d+)')
-_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
-_ODS_STYLE = re.compile(rb'table:style-name="([^"]+)"')
-_ODS_ROWS_REP = re.compile(rb'table:number-rows-repeated="(\d+)"')
-_ODS_COLS_REP = re.compile(rb'table:number-columns-repeated="(\d+)"')
-_ODS_COLS_SPAN = re.compile(rb'table:number-columns-spanned="(\d+)"')
-_ODS_ROWS_SPAN = re.compile(rb'table:number-rows-spanned="(\d+)"')
-_ODS_HIDDEN_STYLE = re.compile(rb'<style:style\b[^>]*style:name="([^"]+)"[^>]*style:family="table"[^>]*>\s*'
-                               rb'<style:table-properties\b[^>]*table:display="false"')
-
-
-class _OdsTable:
-    """The extent of one ODS table, following repeated rows and cells without expanding them."""
-
-    def __init__(self, name: str, hidden: bool) -> None:
-        self.name = name
-        self.hidden = hidden
-        self.row = 0  # index of the current row
-        self.row_repeat = 1
-        self.col = 0
-        self.max_row = 0
-        self.max_col = 0
-        self.uncached: set[tuple[int, int]] = set()
-        self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
-        self.text = 0  # bytes of text calamine copies for repeated cells
-        self._open: tuple[int, int] | None = None  # (copies, where its content starts) of the open cell
-
-    def content_ends(self, data: bytes, at: int) -> None:
-        """The open cell's content ends at ``at``: count its text once for every copy, and
-        the spaces of ``<text:s text:c="N"/>`` (calamine writes out N spaces). The text of a
-        cell that is there once is bounded by the XML itself and not counted."""
-        if self._open is None:
-            return
-        copies, start = self._open
-        self._open = None
-        spaces = data.find(b"text:c=", start, at) >= 0
-        if copies == 1 and not spaces:
-            return
-        chunk = data[start:at]
-        text = sum(int(n) for n in _ODS_SPACES.findall(chunk)) if spaces else 0
-        if copies > 1:
-            text += len(_ODS_TAG.sub(b"", chunk))
-        self.text += copies * text
-
-    def start_row(self, attrs: bytes, empty: bool) -> None:
-        repeat = int(m[1]) if (m := _ODS_ROWS_REP.search(attrs)) else 1
-        if empty:
-            self.row += repeat
-        else:
-            self.row_repeat = repeat
-            self.col = 0
-
-    def end_row(self) -> None:
-        self.row += self.row_repeat
-        self.row_repeat = 1
-
-    def cell(self, attrs: bytes, empty: bool, content: int) -> None:
-        repeat = int(m[1]) if (m := _ODS_COLS_REP.search(attrs)) else 1
-        if not empty:
-            self._open = (repeat * self.row_repeat, content)
-        valued = b"office:value-type" in attrs
-        if b"table:formula" in attrs and not valued:
-            self.uncached.add((self.row, self.col))
-        cols_spanned = int(m[1]) if (m := _ODS_COLS_SPAN.search(attrs)) else 1
-        rows_spanned = int(m[1]) if (m := _ODS_ROWS_SPAN.search(attrs)) else 1
-        if (cols_spanned > 1 or rows_spanned > 1) and len(self.merged) < MAX_MERGED:
-            self.merged.append(((self.row, self.col), (self.row + rows_spanned - 1, self.col + cols_spanned - 1)))
-        self.col += repeat
-        if valued or not empty:
-            self.max_row = max(self.max_row, self.row + self.row_repeat)
-            self.max_col = max(self.max_col, self.col)
-
-    def facts(self) -> SheetFacts:
-        return SheetFacts(self.name, self.max_row, self.max_col, self.hidden, frozenset(self.uncached),
-                          tuple(self.merged), refusal=merged_too_big(self.name, self.merged) or "",
-                          text_bytes=self.text)
-
-
-def _inspect_ods(archive: zipfile.ZipFile, name: str) -> dict[str, SheetFacts]:
-    data = _read_member(archive, "content.xml", name)
-    hidden_styles = set(_ODS_HIDDEN_STYLE.findall(data))
-    sheets: dict[str, SheetFacts] = {}
-    table: _OdsTable | None = None
-    for match in _ODS_TOKEN.finditer(data):
-        token = match[0]
-        if token.startswith(b"<table:table ") or token == b"<table:table>":
-            attrs = match[1] or b""
-            found = _ODS_NAME.search(attrs)
-            style = _ODS_STYLE.search(attrs)
-            table = _OdsTable(
-                found[1].decode("utf-8", "replace") if found else f"Sheet{len(sheets) + 1}",
-                bool(style and style[1] in hidden_styles),
-            )
-        elif table is None:
-            continue
-        table.content_ends(data, match.start())
-        if token == b"</table:table>":
-            sheets[table.name] = table.facts()
-            table = None
-        elif token == b"</table:table-row>":
-            table.end_row()
-        elif token.startswith(b"<table:table-row"):
-            table.start_row(match[2] or b"", bool(match[3]))
-        else:
-            table.cell(match[4] or b"", bool(match[5]), match.end())
-    return sheets
