@@ -39,6 +39,7 @@ class Book:
     strings: list[str] = field(default_factory=list)
     sst_parts: list[bytes] | None = None  # the SST body and CONTINUE bodies, written as given
     offsets: dict[int, int] = field(default_factory=dict)  # sheet index → offset to write instead
+    globals_extra: bytes = b""  # raw records written at the end of the globals
     biff5: bool = False  # Excel 95: a "Book" stream, names and LABEL text in ``codepage``, no SST
     codepage: int = 1252
 
@@ -79,12 +80,11 @@ class Book:
             else:
                 name = sheet.name.encode("utf-16-le")
                 out += record(BOUNDSHEET, struct.pack("<IBBBB", offset, 0, 0, len(sheet.name), 1) + name)
-        if self.biff5:
-            return out + record(EOF, b"")
-        parts = self.sst_parts if self.sst_parts is not None else [self._sst_body()]
-        if parts:
-            out += record(SST, parts[0]) + b"".join(record(CONTINUE, part) for part in parts[1:])
-        return out + record(EOF, b"")
+        if not self.biff5:
+            parts = self.sst_parts if self.sst_parts is not None else [self._sst_body()]
+            if parts:
+                out += record(SST, parts[0]) + b"".join(record(CONTINUE, part) for part in parts[1:])
+        return out + self.globals_extra + record(EOF, b"")
 
     def _sst_body(self) -> bytes:
         body = struct.pack("<II", len(self.strings), len(self.strings))

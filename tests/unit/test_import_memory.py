@@ -419,3 +419,54 @@ def test_a_long_but_real_xls_formula_is_not_refused(tmp_path: Path) -> None:
     assert inspect_file(path).book_refusal() is None
     with Workbook(path) as opened:
         assert opened.read(opened.sheets[0].name).rows[1][0] == "钒钛新材料项目"
+
+
+def test_every_codepage_record_of_an_xls_is_read_as_unicode(tmp_path: Path) -> None:
+    """calamine switches code page at each CODEPAGE record; one after the sheet list and the
+    shared strings garbled them even when the first was set right."""
+    book = Book(globals_extra=record(CODEPAGE, struct.pack("<H", 1252)))
+    small_table(book)
+    stream = book.workbook_stream().replace(record(CODEPAGE, struct.pack("<H", 1200)),
+                                            record(CODEPAGE, struct.pack("<H", 1252)))  # 1252 twice
+    path = tmp_path / "两处.xls"
+    path.write_bytes(compound_file(stream))
+    with Workbook(path) as opened:
+        assert [s.name for s in opened.sheets] == ["台账"]
+        assert opened.read("台账").rows[1][:2] == ["钒钛新材料项目", "恒通新材料有限公司"]
+
+
+def test_an_xls_that_cannot_be_patched_to_unicode_is_refused_in_chinese(tmp_path: Path) -> None:
+    """A file whose sector chain runs one sector past its stream's size: calamine opens it,
+    but olefile will not rewrite the stream, and its OSError reached the clerk as it was."""
+    book = Book()
+    small_table(book)
+    stream = book.workbook_stream().replace(record(CODEPAGE, struct.pack("<H", 1200)),
+                                            record(CODEPAGE, struct.pack("<H", 1252))).ljust(4096, b"\0")
+    data = bytearray(compound_file(stream + b"\0" * 512))  # one sector more than the size below
+    struct.pack_into("<I", data, data.index("Workbook".encode("utf-16-le")) + 120, len(stream))
+    path = tmp_path / "链.xls"
+    path.write_bytes(bytes(data))
+    with pytest.raises(SheetFileError, match="“链.xls”无法读取：纠正它的文字编码时出错"):
+        load_table(path)
+
+
+def test_xls_formulas_of_long_numbers_are_counted_at_what_calamine_writes(tmp_path: Path, no_calamine: None) -> None:
+    """A 9-byte PtgNum can become ~330 characters (5e-324 written out); counted at 4 a byte,
+    850 formulas of 800 of them were estimated at 27 MB and took 240 MB."""
+    tiny = bytes([0x1F]) + struct.pack("<d", 5e-324)
+    rgce = tiny + (tiny + bytes([0x03])) * 799
+    book = Book()
+    small_table(book)
+    book.sheets[0].extra = b"".join(formula(2 + n, 0, rgce) for n in range(850))
+    assert "工作表“台账”里的文字太多" in refused(book.save(tmp_path / "长数.xls"))
+
+
+def test_xls_formula_spaces_in_front_of_long_text_are_refused_unopened(tmp_path: Path, no_calamine: None) -> None:
+    """Few spaces each, but every PtgAttrSpace moves the whole text written so far: a 7 MB
+    file of such formulas took 43 s to open."""
+    tiny = bytes([0x1F]) + struct.pack("<d", 5e-324)
+    rgce = (tiny + bytes([0x19, 0x40, 0, 1])) * 600
+    book = Book()
+    small_table(book)
+    book.sheets[0].extra = formula(2, 0, rgce)
+    assert "工作表“台账”中的公式长得不合理" in refused(book.save(tmp_path / "挪动.xls"), SheetFileError)

@@ -150,7 +150,7 @@ class FileFacts:
     sha256: str
     date1904: bool = False
     sheets: dict[str, SheetFacts] = field(default_factory=dict)
-    unicode_fix_at: int | None = None  # .xls: a CODEPAGE value calamine must read as 1200 (see xls.unicode_copy)
+    not_unicode: tuple[int, ...] = ()  # .xls: CODEPAGE values calamine must read as 1200 (see xls.unicode_copy)
 
     def book_refusal(self) -> str | None:
         """Why the whole file must not be opened, in Chinese. An .xls or .ods is read whole
@@ -222,16 +222,16 @@ def inspect_file(path: Path | str) -> FileFacts:
             f"暂不支持 Excel 二进制工作簿（.xlsb）：{path.name}\n请在 Excel 中“另存为” .xlsx 后再导入。"
         )
     digest = sha256_of(path)
-    codepage_at: int | None = None
+    not_unicode: tuple[int, ...] = ()
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         kind, date1904, sheets = _inspect_zip(path)
     elif head.startswith(_OLE_MAGIC):
         from desk.exchange.sheets.xls import inspect_ole
 
-        kind, date1904, sheets, codepage_at = inspect_ole(path)
+        kind, date1904, sheets, not_unicode = inspect_ole(path)
     else:
         raise SheetFileError(_not_a_spreadsheet(path, head))
-    return FileFacts(path, kind, size, digest, date1904, sheets, codepage_at)
+    return FileFacts(path, kind, size, digest, date1904, sheets, not_unicode)
 
 
 def _not_a_spreadsheet(path: Path, head: bytes) -> str:

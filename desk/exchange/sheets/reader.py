@@ -55,10 +55,10 @@ class Workbook:
         self._handle = self.path.open("rb")
         name = self.path.name
         try:
-            if self.facts.unicode_fix_at is not None:
+            if self.facts.not_unicode:
                 from desk.exchange.sheets.xls import unicode_copy
 
-                patched = io.BytesIO(unicode_copy(self.path, self.facts.unicode_fix_at))
+                patched = io.BytesIO(unicode_copy(self.path, self.facts.not_unicode))
                 self._book = _calamine(lambda: calamine.CalamineWorkbook.from_filelike(patched), name)
             elif _SUFFIX_KINDS.get(self.path.suffix.lower()) == self.facts.kind:
                 self._book = _calamine(lambda: calamine.CalamineWorkbook.from_path(str(self.path)), name)

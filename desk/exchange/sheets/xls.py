@@ -32,7 +32,7 @@ DIMENSIONS, LABELSST, LABEL, STRING, FORMULA, MULRK = 0x0200, 0x00FD, 0x0204, 0x
 VALUE_CELLS = frozenset({0x0203, 0x027E, LABELSST, LABEL, 0x0205, FORMULA, 0x00D6})
 
 
-def inspect_ole(path: Path) -> tuple[str, bool, dict[str, SheetFacts], int | None]:
+def inspect_ole(path: Path) -> tuple[str, bool, dict[str, SheetFacts], tuple[int, ...]]:
     name = path.name
     try:
         ole = olefile.OleFileIO(str(path))
@@ -61,45 +61,52 @@ def inspect_ole(path: Path) -> tuple[str, bool, dict[str, SheetFacts], int | Non
     finally:
         ole.close()
     try:
-        date1904, sheets, codepage_at = walk_workbook(data, name)
+        date1904, sheets, not_unicode = walk_workbook(data, name)
     except struct.error:
         raise SheetFileError(f"“{name}”已损坏（工作簿数据不完整），无法读取。请重新获取原文件。") from None
-    return "xls", date1904, sheets, codepage_at
+    return "xls", date1904, sheets, not_unicode
 
 
-def unicode_copy(path: Path, codepage_at: int) -> bytes:
-    """The .xls with its CODEPAGE record saying 1200 (UTF-16), for calamine.
+def unicode_copy(path: Path, codepages: tuple[int, ...]) -> bytes:
+    """The .xls with its CODEPAGE records (at these stream offsets) saying 1200 (UTF-16),
+    for calamine.
 
     BIFF8 text is always UTF-16 or one byte a character of it; the code page matters only
     to Excel 95 files. calamine decodes BIFF8 text with the code page all the same
-    (tafia/calamine#229), so a file written by a program that puts 1252 there (JExcelApi,
-    behind many Java systems' 导出 Excel) has every Chinese character garbled. The file is
-    patched in a temporary copy (olefile rewrites a stream in place) and read back."""
-    handle = tempfile.NamedTemporaryFile(prefix="desk-xls-", suffix=".xls", delete=False)  # noqa: SIM115
-    copy = Path(handle.name)
+    (tafia/calamine#229), switching at each CODEPAGE record, so a file written by a program
+    that puts 1252 there (JExcelApi, behind many Java systems' 导出 Excel) has every Chinese
+    character garbled. The file is patched in a temporary copy (olefile rewrites a stream in
+    place) and read back; the clerk's file is not touched."""
+    copy: Path | None = None
     try:
-        with handle, path.open("rb") as source:
-            shutil.copyfileobj(source, handle)
+        with tempfile.NamedTemporaryFile(prefix="desk-xls-", suffix=".xls", delete=False) as handle:
+            copy = Path(handle.name)
+            with path.open("rb") as source:
+                shutil.copyfileobj(source, handle)
         ole = olefile.OleFileIO(str(copy), write_mode=True)
         try:
-            stream = "Workbook" if ole.exists("Workbook") else "Book"
+            stream = "Workbook" if "Workbook" in {"/".join(e) for e in ole.listdir()} else "Book"
             data = bytearray(ole.openstream(stream).read())
-            struct.pack_into("<H", data, codepage_at, 1200)
-            try:
-                ole.write_stream(stream, bytes(data))
-            except NotImplementedError:  # olefile cannot rewrite a stream under 4 KB; Excel never writes one
-                return path.read_bytes()
+            for offset in codepages:
+                struct.pack_into("<H", data, offset, 1200)
+            ole.write_stream(stream, bytes(data))
         finally:
             ole.close()
         return copy.read_bytes()
+    except Exception as exc:  # olefile and the file system fail in many ways
+        raise SheetFileError(
+            f"“{path.name}”无法读取：纠正它的文字编码时出错（{exc}）。文件可能已损坏，"
+            "请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入。"
+        ) from None
     finally:
-        try:
-            copy.unlink(missing_ok=True)
-        except OSError:
-            pass
+        if copy is not None:
+            try:
+                copy.unlink(missing_ok=True)
+            except OSError:
+                pass
 
 
-def walk_workbook(data: bytes, name: str) -> tuple[bool, dict[str, SheetFacts], int | None]:
+def walk_workbook(data: bytes, name: str) -> tuple[bool, dict[str, SheetFacts], tuple[int, ...]]:
     """The date system and every sheet's facts, read the way calamine reads the stream:
     the globals up to their EOF, then each BOUNDSHEET's substream from the offset it names
     up to the next EOF. calamine parses every sheet when it opens the file, so what each
@@ -121,8 +128,7 @@ def walk_workbook(data: bytes, name: str) -> tuple[bool, dict[str, SheetFacts], 
             raise SheetFileError(_damaged(name, f"工作表“{sheet_name}”重复出现或与其他工作表重叠"))
         walked[sheet_name], walked_to = _walk_sheet(data, offset, sheet_name, hidden, book, name)
     sheets = {sheet: walked[sheet] for _, sheet, _ in book.bounds}  # in the workbook's order
-    needs_unicode = book.biff8 and book.codepage != 1200 and book.codepage_at is not None
-    return book.date1904, sheets, book.codepage_at if needs_unicode else None
+    return book.date1904, sheets, tuple(book.not_unicode) if book.biff8 else ()
 
 
 @dataclass
@@ -135,7 +141,7 @@ class _Globals:
     longest_name: int = 0  # characters of the longest defined name (formulas spell names out)
     biff8: bool = True  # else BIFF5 (Excel 95), whose text is in the code page
     codepage: int = 1200
-    codepage_at: int | None = None  # where in the stream the CODEPAGE value is
+    not_unicode: list[int] = field(default_factory=list)  # stream offsets of CODEPAGE values other than 1200
 
     longest_sheet: int = 0  # characters of the longest sheet name (3-D references spell it out)
 
@@ -179,7 +185,9 @@ def _walk_globals(data: bytes, name: str) -> _Globals:
             version, substream = unpack("<HH", data, body)
             book.biff8 = not (version == 0x0500 or (version == 0 and substream == 0x1000))
         elif kind == CODEPAGE and size >= 2:
-            book.codepage, book.codepage_at = unpack("<H", data, body)[0], body
+            book.codepage = unpack("<H", data, body)[0]
+            if book.codepage != 1200:
+                book.not_unicode.append(body)
             codec = _codec(book.codepage)
         elif kind == DATEMODE and size >= 2:
             book.date1904 = unpack("<H", data, body)[0] == 1
@@ -281,35 +289,44 @@ def _string_sizes(parts: list[bytes]) -> list[int]:
     return sizes
 
 
-# Bytes of a formula's parsed tokens that make calamine spell out a defined name, or a
-# sheet name and "!", when it writes the formula's text. Counted wherever they occur (not
-# only at token starts): an over-estimate, never an under-estimate.
+# Bytes of a formula's parsed tokens that make calamine write more than a few characters
+# each: a defined name, a sheet name and "!", a number (5e-324 is written out digit by
+# digit, ~330 characters from 9 bytes), an error (#GETTING_DATA). Counted wherever they occur
+# (not only at token starts): an over-estimate, never an under-estimate.
 _NAME_PTGS = bytes([0x23, 0x43, 0x63, 0x39, 0x59, 0x79])
 _SHEET_PTGS = bytes([0x3A, 0x5A, 0x7A, 0x3B, 0x5B, 0x7B, 0x3C, 0x5C, 0x7C, 0x3D, 0x5D, 0x7D])
+_NUMBER_PTGS, _ERROR_PTGS = bytes([0x1F]), bytes([0x1C])
 ATTR = 0x19
-# Excel keeps a formula to 8,192 characters, its spaces included; PtgAttrSpace tokens beyond
-# that are made to cost time (each puts its spaces in front of the text written so far).
+# Excel keeps a formula to 8,192 characters, its spaces included. Each PtgAttrSpace puts its
+# spaces in front of the text written so far, so its cost is the formula's length: bounded
+# per formula and per sheet (≈ 2^24 and 2^30 bytes moved, milliseconds and a second).
 MAX_FORMULA_SPACES = 2 * 8192
+MAX_FORMULA_WORK = 1 << 24
+MAX_SHEET_FORMULA_WORK = 1 << 30
 
 
-def _formula_spaces(rgce: bytes) -> int:
-    """The spaces PtgAttrSpace tokens can add (kind and count bytes both, to be safe)."""
-    spaces = 0
+def _formula_spaces(rgce: bytes) -> tuple[int, int]:
+    """The spaces PtgAttrSpace tokens can add (kind and count bytes both, to be safe), and
+    how many such tokens there are."""
+    spaces = tokens = 0
     at = rgce.find(ATTR)
     while 0 <= at < len(rgce) - 3:
         if rgce[at + 1] & 0x40:  # grbit fSpace
             spaces += rgce[at + 2] + rgce[at + 3]
+            tokens += 1
         at = rgce.find(ATTR, at + 1)
-    return spaces
+    return spaces, tokens
 
 
 def _formulas_text(tokens: bytes, spaces: int, book: _Globals) -> int:
-    """The most UTF-8 bytes calamine's text of a sheet's formulas can take, from all their
-    token bytes together: a few per byte, a name per name token, a sheet name per 3-D
-    reference, and the spaces."""
-    names = len(tokens) - len(tokens.translate(None, _NAME_PTGS))
-    sheets = len(tokens) - len(tokens.translate(None, _SHEET_PTGS))
-    return 4 * len(tokens) + names * 3 * max(book.longest_name, 1) + sheets * (3 * book.longest_sheet + 3) + spaces
+    """The most UTF-8 bytes calamine's text of formulas can take, from their token bytes
+    (one formula's, or a sheet's all together): a few per byte, more for the tokens above,
+    and the spaces."""
+    text = 4 * len(tokens) + spaces
+    for ptgs, cost in ((_NAME_PTGS, 3 * max(book.longest_name, 1)), (_SHEET_PTGS, 3 * book.longest_sheet + 3),
+                       (_NUMBER_PTGS, 330), (_ERROR_PTGS, 13)):
+        text += (len(tokens) - len(tokens.translate(None, ptgs))) * cost
+    return text
 
 
 def _walk_sheet(data: bytes, offset: int, sheet: str, hidden: bool, book: _Globals,
@@ -322,6 +339,7 @@ def _walk_sheet(data: bytes, offset: int, sheet: str, hidden: bool, book: _Globa
     text = 0
     tokens: list[bytes] = []  # every formula's parsed tokens (rgce)
     spaces = 0
+    work_done = 0  # bytes calamine moves writing the sheet's formula spaces, at most
     unpack = struct.unpack_from
     strings = book.strings
     count = len(strings)
@@ -345,8 +363,11 @@ def _walk_sheet(data: bytes, offset: int, sheet: str, hidden: bool, book: _Globa
                     rgce = data[body + 22 : body + size]
                     tokens.append(rgce)
                     if ATTR in rgce:
-                        formula_spaces = _formula_spaces(rgce)
-                        if formula_spaces > MAX_FORMULA_SPACES:
+                        formula_spaces, moves = _formula_spaces(rgce)
+                        work = moves * _formulas_text(rgce, formula_spaces, book)
+                        work_done += work
+                        if (formula_spaces > MAX_FORMULA_SPACES or work > MAX_FORMULA_WORK
+                                or work_done > MAX_SHEET_FORMULA_WORK):
                             raise SheetFileError(_damaged(name, f"工作表“{sheet}”中的公式长得不合理"))
                         spaces += formula_spaces
         elif kind == MULRK and size >= 6:
