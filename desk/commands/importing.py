@@ -30,25 +30,19 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     try:
         loaded = load_table(args.file, args.sheet)
-        ledger = open_ledger(args.ledger, readonly=args.dry_run)
+        with open_ledger(args.ledger, readonly=args.dry_run) as ledger:
+            mapping = automatic_mapping(ledger, loaded.table, kind=args.kind, month=args.month)
+            if args.dry_run:
+                plan = plan_import(ledger, loaded.table, mapping)
+            else:
+                try:
+                    source = ImportSource.of(loaded.path, loaded.sha256)
+                    plan = apply_import(ledger, loaded.table, mapping, source).plan
+                except ImportRefused as refused:
+                    plan = refused.plan
     except DeskError as exc:
         _refused_json(args, exc)
         raise
-    try:
-        try:
-            mapping = automatic_mapping(ledger, loaded.table, kind=args.kind, month=args.month)
-        except DeskError as exc:
-            _refused_json(args, exc)
-            raise
-        if args.dry_run:
-            plan = plan_import(ledger, loaded.table, mapping)
-        else:
-            try:
-                plan = apply_import(ledger, loaded.table, mapping, ImportSource.of(loaded.path, loaded.sha256)).plan
-            except ImportRefused as refused:
-                plan = refused.plan
-    finally:
-        ledger.close()
     result: dict[str, Any] = plan.summary()
     if args.json:
         result["sheets"] = [{"name": s.name, "rows": s.rows, "cols": s.cols, "hidden": s.hidden,
@@ -72,8 +66,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _refused_json(args: argparse.Namespace, exc: DeskError) -> None:
-    """With ``--json``, a file the command cannot use at all (not a spreadsheet, no sure
-    mapping, no ledger) still gets a JSON answer on stdout, in the shape of a row report;
+    """With ``--json``, a refusal that is not about rows (not a spreadsheet, no sure mapping,
+    a ledger that cannot be opened or written) still gets a JSON answer on stdout, in the shape of a row report;
     the Chinese message also goes to stderr and the exit code says what kind of failure."""
     if args.json:
         print_json({"rows": 0, "created": 0, "updated": 0, "written": False,

@@ -23,7 +23,10 @@ MAX_YEAR = 2100
 _EPOCH_1900 = date(1899, 12, 30)  # serial 61 is 1900-03-01 (Excel counts a 29 Feb 1900)
 _EPOCH_1904 = date(1904, 1, 1)
 _MAX_SERIAL = 2_958_465  # 9999-12-31, Excel's last date; beyond it a number is not a date
-_MAX_SERIAL_1904 = _MAX_SERIAL - 1462  # the same day counted from 1904-01-01
+
+
+def _last_serial(date1904: bool) -> int:
+    return _MAX_SERIAL - 1462 if date1904 else _MAX_SERIAL  # the 1904 system counts from 1904-01-01
 
 _FULL = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})(?:[-/.]|月)(\d{1,2})日?$")
 _MONTH = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?(?:份)?$")
@@ -49,7 +52,7 @@ def _make(year: int, month: int, day: int, shown: object) -> date:
 
 def from_serial(serial: float, *, date1904: bool = False) -> date:
     """An Excel date serial number as a date (the time of day is dropped)."""
-    if not (math.isfinite(serial) and 0 <= serial <= (_MAX_SERIAL_1904 if date1904 else _MAX_SERIAL)):
+    if not (math.isfinite(serial) and 0 <= serial <= _last_serial(date1904)):
         raise DateError(f"“{_shown(serial)}”不是日期（超出了 Excel 日期序号的范围）")
     days = int(serial)
     if date1904:
@@ -98,7 +101,7 @@ def _number(value: float | int | Decimal, date1904: bool, typed: str | None = No
         return _make(int(match[1]), int(match[2]), int(match[3]), shown)
     if whole <= 0:
         raise DateError(f"“{shown}”不是日期")
-    if whole > (_MAX_SERIAL_1904 if date1904 else _MAX_SERIAL):
+    if whole > _last_serial(date1904):
         raise DateError(f"“{shown}”不是日期（超出了 Excel 日期序号的范围）")
     result = from_serial(float(value), date1904=date1904)
     if not MIN_YEAR <= result.year <= MAX_YEAR:

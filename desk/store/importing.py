@@ -18,8 +18,8 @@ from desk.core import collector
 from desk.core.errors import FieldError, ValidationError
 from desk.core.models import Lead, Project, ProjectMonth
 from desk.exchange.sheets.errors import MappingIncomplete
-from desk.exchange.sheets.fields import FIELDS, KIND_LABELS, LEADS, PROJECTS, required_groups
-from desk.exchange.sheets.mapping import EXACT, Mapping, Suggestion, detect_kind, header_key_of, suggest
+from desk.exchange.sheets.fields import KIND_LABELS, LEADS, PROJECTS, required_groups, spec
+from desk.exchange.sheets.mapping import Mapping, Suggestion, detect_kind, header_key_of, suggest
 from desk.exchange.sheets.plan import CREATE, UPDATE, Existing, ImportPlan, build_plan
 from desk.exchange.sheets.table import Table, title_month
 from desk.store.bulk import insert_objects, insert_rows
@@ -202,18 +202,18 @@ def automatic_mapping(ledger: Ledger, table: Table, *, kind: str | None = None, 
         guessed = _guessed_required(suggestion)
     missing = mapping.missing_required()
     if missing or guessed:
-        label = {f.name: f.label for f in FIELDS[mapping.kind]}
+        labels = {column: spec(mapping.kind, name).label for column, name in guessed.items()}
         heading = {c.index: c.name for c in table.columns}
         reasons = missing + [
-            f"{label[name]}只是猜测（表头“{heading[column]}”与“{label[name]}”的常用写法不完全相同，不能确定就是这一列）"
-            for column, name in guessed.items()
+            f"{label}只是猜测（表头“{heading[column]}”与“{label}”的常用写法不完全相同，不能确定就是这一列）"
+            for column, label in labels.items()
         ]
         headings = "、".join(f"“{c.name}”" for c in table.columns) or "（无）"
         raise MappingIncomplete(
             f"无法自动确定必需的列：{'；'.join(reasons)}。表头是：{headings}。\n"
             "请在程序中用“文件 → 导入表格…”对应各列（确认后会记住，以后命令行导入同样表头的表格就能自动对应），"
             "或把表头改成常用写法后再试。",
-            missing + [label[name] for name in guessed.values()],
+            missing + list(labels.values()),
         )
     if mapping.has_month_fields():
         found = title_month(table)
@@ -225,11 +225,11 @@ def _guessed_required(suggestion: Suggestion) -> dict[int, str]:
     """For each required group that no column fills exactly (by the field's name or one of
     its synonyms), the columns (→ field) that fill it only because their heading *contains*
     such a name ("拟建项目名称及主要内容" for 项目名称): guesses no clerk has confirmed."""
-    fields, scores = suggestion.mapping.fields, suggestion.scores
+    unsure = set(suggestion.unsure_columns())
     guessed: dict[int, str] = {}
     for group in required_groups(suggestion.mapping.kind):
-        filling = {column: name for column, name in fields.items() if name in group}
-        if filling and all(scores.get(column, 0) < EXACT for column in filling):
+        filling = {column: name for column, name in suggestion.mapping.fields.items() if name in group}
+        if filling and unsure.issuperset(filling):
             guessed.update(filling)
     return guessed
 

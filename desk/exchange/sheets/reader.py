@@ -87,9 +87,6 @@ class Workbook:
     def sha256(self) -> str:
         return self.facts.sha256
 
-    def _facts(self, name: str) -> SheetFacts | None:
-        return self.facts.sheets.get(name)
-
     def _list(self, metadata: list[Any]) -> list[SheetInfo]:
         found: list[SheetInfo] = []
         self._by_name: dict[str, SheetFacts] = {}
@@ -101,7 +98,7 @@ class Workbook:
         for place, meta in enumerate(metadata):
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue
-            facts = self._facts(meta.name) or (in_order[place] if by_place else None)
+            facts = self.facts.sheets.get(meta.name) or (in_order[place] if by_place else None)
             if facts is not None:
                 self._by_name[meta.name] = facts
             hidden = meta.visible != calamine.SheetVisibleEnum.Visible or bool(facts and facts.hidden)
